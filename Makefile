@@ -1,0 +1,74 @@
+# NAVO reports dashboard. `make` sets up, builds and serves; `make test` runs every check.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+CORPUS ?= corpus/real
+DEMO_CORPUS ?= corpus/demo
+DATA ?= parquet
+HOST ?= 127.0.0.1
+PORT ?= 8050
+DOSSIER ?= 28676
+WORKERS ?= 2
+
+.PHONY: all setup etl fetch build build-demo demo serve dev test lint format bench clean
+
+all: setup
+	@$(MAKE) --no-print-directory fetch || echo "make: fetching from the official source failed (offline?); going on with the corpus on disk"
+	@if [ -n "$$(find $(CORPUS) -type f -name '*.xml' 2>/dev/null | head -1)" ]; then \
+		$(MAKE) --no-print-directory build; \
+	else \
+		echo "make: no real corpus in $(CORPUS); using the SYNTHETIC demo corpus (make demo)"; \
+		$(MAKE) --no-print-directory demo; \
+	fi
+	@$(MAKE) --no-print-directory serve
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "make: $(PY) not found; set PY=python3.x (3.11 or newer)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Scheduled run: fetch new papers, then build. One at a time (flock); see README "Scheduling".
+etl: setup
+	@mkdir -p logs
+	@flock --nonblock .etl.lock $(MAKE) --no-print-directory fetch build \
+		|| { echo "make etl: another run holds .etl.lock (or it failed); see above"; exit 1; }
+
+fetch: setup
+	$(PYTHON) -m etl fetch --dossier $(DOSSIER) --corpus $(CORPUS)
+
+build: setup
+	$(PYTHON) -m etl build --corpus $(CORPUS) --out $(DATA)
+
+demo: setup
+	$(PYTHON) -m etl demo --out $(DEMO_CORPUS)
+	$(PYTHON) -m etl build --corpus $(DEMO_CORPUS) --out $(DATA)
+
+serve: setup
+	@echo "Dashboard: http://$(HOST):$(PORT)/"
+	NAVO_DATA=$(DATA) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'dashboard.wsgi:server'
+
+dev: setup
+	$(PYTHON) -m dashboard --data $(DATA) --host $(HOST) --port $(PORT) --debug
+
+lint: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: setup
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf $(DATA) .pytest_cache .ruff_cache

@@ -13,10 +13,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="parse a corpus folder into Parquet fact tables")
-    b.add_argument("--corpus", type=Path, required=True, help="folder of reports (searched recursively)")
+    b.add_argument(
+        "--corpus", type=Path, required=True, help="folder of reports (searched recursively)"
+    )
     b.add_argument("--out", type=Path, required=True, help="folder for the Parquet tables")
     b.add_argument("--full", action="store_true", help="re-parse every file, ignoring the cache")
-    b.add_argument("--jobs", type=int, default=0, help="parallel parser processes (0: one per core)")
+    b.add_argument(
+        "--jobs", type=int, default=0, help="parallel parser processes (0: one per core)"
+    )
     b.add_argument("--quiet", action="store_true", help="no progress bar")
 
     f = sub.add_parser("fetch", help="sync a dossier from the official KOOP SRU service")

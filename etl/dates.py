@@ -6,10 +6,31 @@ import re
 from datetime import date, timedelta
 
 MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "febr": 2,
+    "maart": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_RE = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|febr?|mrt|apr|jun|jul|aug|sept?|okt|nov|dec)\.?"
 _DASH = r"\s*(?:-|–|—|‑|tot\s+en\s+met|t/m|tot|en|&)\s*"
@@ -17,7 +38,9 @@ _DASH = r"\s*(?:-|–|—|‑|tot\s+en\s+met|t/m|tot|en|&)\s*"
 # "28 november 2023", "28 nov. 2023", "1 december" (year optional)
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?", re.IGNORECASE)
 # "28–29 november 2023", "9 en 10 maart", "3 tot en met 5 mei 2002"
-DAY_RANGE = re.compile(rf"\b(\d{{1,2}}){_DASH}(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?", re.IGNORECASE)
+DAY_RANGE = re.compile(
+    rf"\b(\d{{1,2}}){_DASH}(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?", re.IGNORECASE
+)
 # "30 november en 1 december 2010", "30 november – 1 december"
 CROSS_MONTH = re.compile(
     rf"\b(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?{_DASH}(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?",

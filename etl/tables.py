@@ -107,9 +107,7 @@ STANCES = ("calls_for", "supports", "emphasises", "proposes", "concern", "object
 def frame(table: str, rows: list[dict]) -> pl.DataFrame:
     """Rows (dicts) as a DataFrame with the table's exact schema and column order."""
     schema = SCHEMAS[table]
-    return pl.DataFrame(
-        [{c: r.get(c) for c in schema} for r in rows], schema=schema, orient="row"
-    )
+    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema, orient="row")
 
 
 def empty(table: str) -> pl.DataFrame:

@@ -75,7 +75,9 @@ def parse_taxonomy(text: str) -> Taxonomy:
             except re.error as e:
                 raise ValueError(f"topic {tid!r}: bad pattern {p!r}: {e}") from e
         topics.append(
-            Topic(tid, str(entry.get("label_nl") or tid), str(entry.get("label_en") or tid), patterns)
+            Topic(
+                tid, str(entry.get("label_nl") or tid), str(entry.get("label_en") or tid), patterns
+            )
         )
     alternatives = "|".join(
         f"(?P<{t.id}>" + "|".join(f"(?:{p})" for p in t.patterns) + ")" for t in topics

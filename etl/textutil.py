@@ -33,13 +33,57 @@ def strip_accents(text: str) -> str:
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {
-    "jl", "a.s", "o.a", "bijv", "bv", "d.w.z", "m.b.t", "i.v.m", "t.a.v", "nr", "nrs", "blz",
-    "mr", "dhr", "mevr", "drs", "dr", "ir", "prof", "ca", "resp", "incl", "excl", "e.d", "etc",
-    "vgl", "zgn", "z.g.a", "mln", "mld", "mrd", "art", "jo", "d.c", "o.m", "e.a", "t.b.v",
-    "m.n", "i.c.m", "i.h.k.v", "n.a.v", "t.o.v", "v.s", "st", "gen", "kol", "lt", "min",
+    "jl",
+    "a.s",
+    "o.a",
+    "bijv",
+    "bv",
+    "d.w.z",
+    "m.b.t",
+    "i.v.m",
+    "t.a.v",
+    "nr",
+    "nrs",
+    "blz",
+    "mr",
+    "dhr",
+    "mevr",
+    "drs",
+    "dr",
+    "ir",
+    "prof",
+    "ca",
+    "resp",
+    "incl",
+    "excl",
+    "e.d",
+    "etc",
+    "vgl",
+    "zgn",
+    "z.g.a",
+    "mln",
+    "mld",
+    "mrd",
+    "art",
+    "jo",
+    "d.c",
+    "o.m",
+    "e.a",
+    "t.b.v",
+    "m.n",
+    "i.c.m",
+    "i.h.k.v",
+    "n.a.v",
+    "t.o.v",
+    "v.s",
+    "st",
+    "gen",
+    "kol",
+    "lt",
+    "min",
 }
 _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-ZÀ-Ý0-9])")
-_INITIALS = re.compile(r"(?:\b[A-Z]\.)+$")
+_INITIAL = re.compile(r"(?:[a-z]\.){0,5}[a-z]")
 
 
 def sentences(text: str) -> list[str]:
@@ -47,27 +91,43 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        end = m.start() + 1
-        head = text[start:end]
-        word = re.search(r"(\S+)\.$", head)
-        if word:
-            token = word.group(1).lower().lstrip("(")
-            if token in _ABBREV or token.rstrip(".") in _ABBREV or _INITIALS.search(head[:-0] or ""):
-                # "H.G.J. Bruins Slot", "o.a. Duitsland", "jl. De"
-                if token in _ABBREV or token.rstrip(".") in _ABBREV or len(token.replace(".", "")) <= 1:
+        if text[m.start()] == ".":
+            word = re.search(r"(\S+)\.$", text[start : m.start() + 1])
+            if word:
+                token = word.group(1).lower().lstrip("(\"'“‘")
+                # "o.a. Duitsland", "H.G.J. Bruins Slot", "nr. 448"
+                if token in _ABBREV or _INITIAL.fullmatch(token):
                     continue
         out.append(text[start : m.end()].strip())
         start = m.end()
     rest = text[start:].strip()
     if rest:
         out.append(rest)
-    return [s for s in out if s]
+    return out
 
 
 NUMBER_WORDS = {
-    "een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
-    "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13,
-    "veertien": 14, "vijftien": 15, "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50,
+    "een": 1,
+    "één": 1,
+    "eén": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
     "honderd": 100,
 }
 
@@ -87,8 +147,7 @@ def dutch_number(token: str) -> float | None:
         else:
             t = t.replace(",", "")
     elif "," in t:
-        head, _, tail = t.rpartition(",")
-        t = t.replace(",", "") if len(tail) == 3 and head.isdigit() and len(head) <= 3 and False else t.replace(",", ".")
+        t = t.replace(",", ".")  # Dutch decimal comma
     elif "." in t:
         parts = t.split(".")
         # "1.000" / "12.500.000" are thousands; "2.5" is an English decimal

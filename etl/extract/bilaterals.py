@@ -1,0 +1,113 @@
+"""bilaterals table: the countries the minister met one-on-one ("en marge"), and about what."""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.common import MeetingRef, content_blocks
+from etl.geo import gazetteer
+from etl.model import Document
+from etl.taxonomy import Taxonomy
+from etl.textutil import fold, sentences
+
+# A sentence that reports a bilateral conversation; group 'with' ends where the partners start.
+_TRIGGER = re.compile(
+    r"(?P<with>"
+    r"\bontmoette\w*\b|\bontmoet\b|\bontmoeting(?:en)? met\b|"
+    r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+\w+){0,4}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
+    r"\b(?:gesprek|gesprekken|overleg|onderhoud|kennismaking|bilateraal|bilaterale (?:gesprekken|gesprek|ontmoeting\w*|overleggen|contacten))\b[^.;]{0,60}?\bmet\b|"
+    r"\bbilateraal\b[^.;]{0,40}?\b(?:met|gesproken)\b|"
+    r"\bbilateral (?:meetings?|talks)\b[^.;]{0,40}?\bwith\b"
+    r")",
+)
+_MARGIN = re.compile(r"\b(?:en|in de) marge\b|\bbilater|\bapart\b|\bontmoette|\bafzonderlijk")
+# Where the list of partners ends and the subjects begin
+_PARTNER_END = re.compile(
+    r"\b(?:over|inzake|betreffende|aangaande|waarbij|waarin|waarmee|om|ten aanzien van|"
+    r"met betrekking tot|wat betreft|tijdens|in het kader van|op verzoek)\b|[;:(]|\. "
+)
+# Multilateral formats are not bilaterals: a country inside "NAVO-Oekraïne Raad" is not a partner
+_MULTILATERAL = re.compile(
+    r"(?:navo|nato|eu)-\w*$|(?:raad|commissie|council|commission|group|groep|format|formaat|overleg)\b",
+)
+_SUBJECT_CUE = re.compile(
+    r"aan bod|besproken|spraken|ging het|stond\w* centraal|onderwerp|kwam\w*\b.{0,40}\bter sprake|\bover\b"
+)
+_COUNTERPART = re.compile(
+    r"(minister-president|premier|president|kanselier|ambtgeno(?:o|te)n?|collega'?s?|"
+    r"ministers? van [a-z ]+?(?= van| uit|,| en |$)|staatssecretaris\w*|koning\w*|secretaris-generaal)",
+)
+
+
+def _partners(doc_text: str, start: int, end: int) -> list[tuple[str, str | None]]:
+    """Countries in the partner span of a sentence, each with its counterpart's role."""
+    gaz = gazetteer()
+    span = doc_text[start:end]
+    out: list[tuple[str, str | None]] = []
+    for m in gaz.countries(span):
+        if m.iso2 == "NL":
+            continue
+        before = fold(span[max(0, m.start - 12) : m.start])
+        after = fold(span[m.end : m.end + 14])
+        if re.search(r"(?:navo|nato|eu)-$", before) or _MULTILATERAL.match(after.strip()):
+            continue
+        role = None
+        if m.is_adjective:
+            r = _COUNTERPART.match(fold(span[m.end :]).strip())
+            role = r.group(1) if r else None
+        else:
+            r = list(_COUNTERPART.finditer(fold(span[: m.start])))
+            role = r[-1].group(1).strip() if r else None
+        out.append((m.iso2, role))
+    return out
+
+
+def extract_bilaterals(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> list[dict]:
+    """One row per partner country of a bilateral conversation reported in the letter."""
+    gaz = gazetteer()
+    rows: dict[str, dict] = {}
+    for block in content_blocks(doc):
+        sents = sentences(block.text)
+        for i, sentence in enumerate(sents):
+            f = fold(sentence)
+            trigger = _TRIGGER.search(f)
+            if not trigger or "samen met" in f[max(0, trigger.start() - 6) : trigger.end()]:
+                continue
+            # "spraken over" among allies is a discussion, not a conversation with partners
+            if not (
+                _MARGIN.search(f)
+                or re.search(r"\b(?:ik|minister|premier|minister-president|hij|zij)\b", f)
+            ):
+                continue
+            stop = _PARTNER_END.search(f, trigger.end())
+            end = stop.start() if stop else len(sentence)
+            partners = _partners(sentence, trigger.end(), end)
+            # "ontmoette zijn Griekse ambtgenoot": adjective just before the trigger's object
+            if not partners and re.search(r"ontmoet|sprak|gesprek", trigger.group(0)):
+                partners = _partners(sentence, max(0, trigger.start() - 40), end)
+            if not partners:
+                continue
+            subject_text = sentence[end:]
+            if (
+                i + 1 < len(sents)
+                and _SUBJECT_CUE.search(fold(sents[i + 1]))
+                and not _TRIGGER.search(fold(sents[i + 1]))
+            ):
+                subject_text += " " + sents[i + 1]
+            subjects = list(taxonomy.find(subject_text))
+            for iso2, role in partners:
+                row = rows.get(iso2)
+                if row is None:
+                    rows[iso2] = {
+                        "doc_id": doc.doc_id,
+                        "meeting_id": meeting.meeting_id,
+                        "country_iso2": iso2,
+                        "counterpart": role,
+                        "subjects": subjects,
+                        "evidence": sentence,
+                        "country_name": gaz.name(iso2),
+                        "paragraph_index": block.index,
+                    }
+                else:
+                    row["subjects"] = list(dict.fromkeys(row["subjects"] + subjects))
+    return list(rows.values())

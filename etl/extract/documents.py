@@ -1,0 +1,65 @@
+"""documents table: one row per paper, with its kind (report, annotated agenda, other)."""
+
+from __future__ import annotations
+
+import re
+
+from etl.model import Document
+from etl.textutil import fold
+
+_AGENDA = re.compile(
+    r"geannoteerde agenda|annotatie|nederlandse inzet|inzet van (?:nederland|het kabinet)|"
+    r"voorbereiding (?:van |op )?(?:de )?(?:navo|nato)|agenda (?:van|voor) de|"
+    r"(?:zal|zullen) (?:plaatsvinden|worden gehouden|bijeenkomen)|a\.s\.",
+)
+_REPORT = re.compile(
+    r"verslag|\bverslaglegging\b|vond(?:en)? plaats|heeft plaatsgevonden|hebben plaatsgevonden|"
+    r"kwamen .{0,80}bijeen|\bjl\.|bijeengekomen|(?:werd|is) gehouden",
+)
+_NATO = re.compile(r"\b(?:navo|nato)\b|\bnavo-|\bnato-|bondgeno|\balliantie\b|\bnoord-atlantisch")
+
+
+def is_nato_related(doc: Document) -> bool:
+    """Whether a text is about NATO at all (a report of dossier 28676 always is)."""
+    return doc.dossier == "28676" or bool(_NATO.search(fold(doc.text[:20000])))
+
+
+def classify_kind(doc: Document) -> str:
+    """verslag, geannoteerde_agenda or other, from the title, covering letter and first heading."""
+    parts: list[str] = [doc.title or ""]
+    parts += [b.text for b in doc.blocks if b.part == "cover"][:3]
+    body_headings = [b.text for b in doc.blocks if b.part == "body" and b.kind == "heading"][:1]
+    parts += body_headings
+    first_body = [b.text for b in doc.blocks if b.part == "body" and b.kind != "heading"][:1]
+    for text in [*parts, *first_body]:
+        t = fold(text)
+        agenda, report = _AGENDA.search(t), _REPORT.search(t)
+        if agenda and (not report or agenda.start() < report.start()):
+            return "geannoteerde_agenda"
+        if report:
+            return "verslag"
+    return "other"
+
+
+def document_row(doc: Document, doc_kind: str) -> dict:
+    """The documents-table row of a parsed document."""
+    return {
+        "doc_id": doc.doc_id,
+        "source_path": doc.source_path,
+        "dossier": doc.dossier,
+        "number": doc.number,
+        "vergaderjaar": doc.vergaderjaar,
+        "title": doc.title,
+        "doc_kind": doc_kind,
+        "letter_date": doc.letter_date,
+        "signatory": "; ".join(s.name for s in doc.signatories if s.name) or None,
+        "ministry": doc.ministry,
+        "source_format": doc.source_format,
+        "sha256": doc.sha256,
+        "is_synthetic": doc.is_synthetic,
+        "signatory_role": "; ".join(s.role for s in doc.signatories) or None,
+        "source_url": doc.source_url,
+        "n_paragraphs": sum(1 for b in doc.blocks if b.kind != "heading"),
+        "n_chars": sum(len(b.text) for b in doc.blocks),
+        "text": doc.text,
+    }

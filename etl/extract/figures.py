@@ -1,0 +1,120 @@
+"""figures table: money amounts and percentages, normalised to value, currency and year."""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.common import MeetingRef, block_sentences, section_topics
+from etl.model import Document
+from etl.taxonomy import Taxonomy
+from etl.textutil import NUMBER_WORDS, dutch_number, fold
+
+_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUM = rf"(?:\d{{1,3}}(?:[.\u00a0 ]\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?|{_WORDS})"
+_SCALE = r"(?:miljoen|miljard|biljoen|mln\.?|mld\.?|mrd\.?|million|billion|bn\b|duizend|k\b)"
+_CUR_PRE = r"(?:€|eur\b|euro\b|us\$|\$|usd\b|us-dollar\b|dollar\b)"
+_CUR_POST = r"(?:euro|eur\b|€|dollar|us-dollar|amerikaanse dollar|usd\b)"
+SCALES = {
+    "miljoen": 1e6,
+    "mln": 1e6,
+    "million": 1e6,
+    "miljard": 1e9,
+    "mld": 1e9,
+    "mrd": 1e9,
+    "billion": 1e9,
+    "bn": 1e9,
+    "biljoen": 1e12,
+    "duizend": 1e3,
+    "k": 1e3,
+}
+AMOUNT = re.compile(
+    rf"(?P<pre>{_CUR_PRE})\s?(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)", re.IGNORECASE)
+# "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
+YEAR = re.compile(
+    r"\b(?:in|voor|per|tegen|vanaf|sinds|uiterlijk in|uiterlijk|over|tot)\s+(?:het jaar\s+)?((?:19|20)\d{2})\b(?![-–/]\d)",
+    re.IGNORECASE,
+)
+_DATE_BEFORE = re.compile(
+    r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _currency(token: str | None) -> str | None:
+    if not token:
+        return None
+    t = token.lower()
+    if "$" in t or "dollar" in t or "usd" in t:
+        return "USD"
+    return "EUR"
+
+
+def _year_for(sentence: str, start: int, end: int, bounds: list[tuple[int, int]]) -> int | None:
+    """The year named for a figure: the nearest "in 2024" after it, else one just before it."""
+    nxt = min((s for s, _ in bounds if s > start), default=len(sentence))
+    prev = max((e for _, e in bounds if e <= start), default=0)
+    after = [m for m in YEAR.finditer(sentence, end, nxt)]
+    for m in after:
+        if not _DATE_BEFORE.search(sentence[: m.start(1)]):
+            return int(m.group(1))
+    before = [m for m in YEAR.finditer(sentence, prev, start)]
+    if before and start - before[-1].end() < 60:
+        return int(before[-1].group(1))
+    return None
+
+
+def extract_figures(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> list[dict]:
+    """Every amount of money and every percentage named in the text."""
+    rows: list[dict] = []
+    for block, sentence in block_sentences(doc):
+        found: list[tuple[int, int, str, float, str | None, str]] = []
+        for m in AMOUNT.finditer(sentence):
+            number = m.group("n1") or m.group("n2")
+            value = dutch_number(number)
+            if value is None:
+                continue
+            scale = (m.group("s1") or m.group("s2") or "").lower().rstrip(".")
+            value *= SCALES.get(scale, 1.0)
+            cur = _currency(m.group("pre") or m.group("post"))
+            found.append((m.start(), m.end(), "amount", value, cur, m.group(0).strip()))
+        for m in PERCENT.finditer(sentence):
+            value = dutch_number(m.group("n"))
+            if value is not None:
+                found.append((m.start(), m.end(), "percentage", value, None, m.group(0).strip()))
+        if not found:
+            continue
+        bounds = [(s, e) for s, e, *_ in found]
+        hits = taxonomy.find(sentence)
+        topics = list(hits) or section_topics(block, taxonomy)
+        for start, end, kind, value, cur, raw in sorted(found):
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "meeting_id": meeting.meeting_id,
+                    "kind": kind,
+                    "value": value,
+                    "currency": cur,
+                    "year": _year_for(sentence, start, end, bounds),
+                    "raw": raw,
+                    "topic_id": _nearest_topic(sentence, start, taxonomy, topics),
+                    "evidence": sentence,
+                    "paragraph_index": block.index,
+                }
+            )
+    return rows
+
+
+def _nearest_topic(sentence: str, pos: int, taxonomy: Taxonomy, fallback: list[str]) -> str | None:
+    """The topic named closest to the figure in its sentence (else the section's)."""
+    best: tuple[int, str] | None = None
+    for m in taxonomy.combined.finditer(fold(sentence)):
+        d = abs(m.start() - pos)
+        if best is None or d < best[0]:
+            best = (d, m.lastgroup or "")
+    if best:
+        return best[1]
+    return fallback[0] if fallback else None

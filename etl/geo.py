@@ -1,0 +1,107 @@
+"""Countries and cities as Dutch letters name them (pycountry's Dutch names plus etl/*.yaml)."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from etl.textutil import fold
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A country named in a text: where, which, and whether by adjective ("Duitse")."""
+
+    start: int
+    end: int
+    iso2: str
+    form: str
+    is_adjective: bool
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Compiled matchers for country names, adjectives and meeting cities."""
+
+    country_re: re.Pattern[str]
+    country_of: dict[str, str]
+    adjectives: frozenset[str]
+    city_re: re.Pattern[str]
+    city_of: dict[str, tuple[str, str]]
+    dutch_name: dict[str, str]
+
+    def countries(self, text: str) -> list[Mention]:
+        """Every country mention in `text`, left to right."""
+        folded = fold(text)
+        out = []
+        for m in self.country_re.finditer(folded):
+            key = m.group(0)
+            out.append(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    self.country_of[key],
+                    text[m.start() : m.end()],
+                    key in self.adjectives,
+                )
+            )
+        return out
+
+    def cities(self, text: str) -> list[tuple[int, str, str]]:
+        """(position, canonical Dutch name, ISO-2) of every known meeting city in `text`."""
+        return [(m.start(), *self.city_of[m.group(0)]) for m in self.city_re.finditer(fold(text))]
+
+    def name(self, iso2: str) -> str:
+        """Dutch name of a country."""
+        return self.dutch_name.get(iso2, iso2)
+
+
+def _alternation(keys: list[str]) -> str:
+    return "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, built once per process."""
+    nl = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"], fallback=True)
+    country_of: dict[str, str] = {}
+    dutch_name: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("common_name", "name"):
+            english = getattr(c, attr, None)
+            if not english:
+                continue
+            dutch = nl.gettext(english)
+            if "," not in dutch and len(dutch) >= 4:
+                country_of.setdefault(fold(dutch), c.alpha_2)
+                dutch_name.setdefault(c.alpha_2, dutch)
+    extra = yaml.safe_load((HERE / "countries.yaml").read_text(encoding="utf-8"))
+    for iso2, names in (extra.get("names") or {}).items():
+        for n in names:
+            country_of[fold(n)] = iso2
+        dutch_name[iso2] = (
+            names[0] if iso2 in ("XK", "KR", "MD", "US") else dutch_name.get(iso2, names[0])
+        )
+    adjectives: set[str] = set()
+    for iso2, forms in (extra.get("adjectives") or {}).items():
+        for f in forms:
+            country_of[fold(f)] = iso2
+            adjectives.add(fold(f))
+    dutch_name["US"] = "Verenigde Staten"
+    country_re = re.compile(rf"(?<![\w]){_alternation(list(country_of))}(?![\w])")
+
+    places = yaml.safe_load((HERE / "places.yaml").read_text(encoding="utf-8"))
+    city_of: dict[str, tuple[str, str]] = {}
+    for entry in places.get("cities") or []:
+        for n in [entry["canonical"], *(entry.get("aliases") or [])]:
+            city_of[fold(n)] = (entry["canonical"], entry["iso2"])
+    city_re = re.compile(rf"(?<![\w-]){_alternation(list(city_of))}(?![\w])")
+    return Gazetteer(country_re, country_of, frozenset(adjectives), city_re, city_of, dutch_name)

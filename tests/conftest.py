@@ -23,7 +23,7 @@ def _need(flag: str, ok: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed_path() -> Path:
     """The one real report on hand (../shared, present in the team's checkouts and CI)."""
     _need("REQUIRE_SHARED", SEED.is_file(), f"the seed report {SEED} is not here (no ../shared)")

@@ -14,7 +14,7 @@ from etl.textutil import fold, sentences
 _TRIGGER = re.compile(
     r"(?P<with>"
     r"\bontmoette\w*\b|\bontmoet\b|\bontmoeting(?:en)? met\b|"
-    r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+\w+){0,4}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
+    r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+[\w-]+){0,4}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
     r"\b(?:gesprek|gesprekken|overleg|onderhoud|kennismaking|bilateraal|bilaterale (?:gesprekken|gesprek|ontmoeting\w*|overleggen|contacten))\b[^.;]{0,60}?\bmet\b|"
     r"\bbilateraal\b[^.;]{0,40}?\b(?:met|gesproken)\b|"
     r"\bbilateral (?:meetings?|talks)\b[^.;]{0,40}?\bwith\b"
@@ -34,7 +34,7 @@ _SUBJECT_CUE = re.compile(
     r"aan bod|besproken|spraken|ging het|stond\w* centraal|onderwerp|kwam\w*\b.{0,40}\bter sprake|\bover\b"
 )
 _COUNTERPART = re.compile(
-    r"(minister-president|premier|president|kanselier|ambtgeno(?:o|te)n?|collega'?s?|"
+    r"(minister-president|premier|president|bondskanselier|kanselier|ambtgeno(?:o|te)n?|collega'?s?|"
     r"ministers? van [a-z ]+?(?= van| uit|,| en |$)|staatssecretaris\w*|koning\w*|secretaris-generaal)",
 )
 

@@ -127,16 +127,28 @@ def find_dates(text: str, ref: date | None, direction: str) -> list[DateSpan]:
 
 
 def meeting_type(folded: str) -> str | None:
-    """FMM/DMM/SUMMIT/INFORMAL_*/OTHER from the first type cue in a folded sentence."""
+    """FMM/DMM/SUMMIT/INFORMAL_*/OTHER from the last type cue in a folded text."""
     if _JOINT.search(folded):
         return "OTHER"
-    found = [(m.start(), kind) for kind, rx in _CUES if (m := rx.search(folded))]
+    found = [(m.start(), kind) for kind, rx in _CUES for m in rx.finditer(folded)]
     if not found:
         return None
-    kind = min(found)[1]
-    if _INFORMAL.search(folded) and kind in ("FMM", "DMM"):
+    pos, kind = max(found)
+    # "informele bijeenkomst van NAVO-ministers van Defensie": the adjective comes first
+    if kind in ("FMM", "DMM") and _INFORMAL.search(folded[max(0, pos - 80) : pos + 60]):
         return f"INFORMAL_{kind}"
     return kind
+
+
+def _plausible(span: DateSpan, letter_date: date | None, doc_kind: str) -> bool:
+    """A report is about a meeting before its letter; an agenda about one after (a week's slack)."""
+    if letter_date is None:
+        return True
+    if doc_kind == "verslag":
+        return span.start <= letter_date + timedelta(days=1)
+    if doc_kind == "geannoteerde_agenda":
+        return span.end >= letter_date - timedelta(days=7)
+    return True
 
 
 def _anchor_sentences(doc: Document) -> list[str]:
@@ -154,12 +166,13 @@ def _anchor_sentences(doc: Document) -> list[str]:
     return out
 
 
-def _place(sentence: str) -> tuple[str | None, str | None]:
-    """(city, ISO-2) named as the venue in a sentence."""
+def _place(sentence: str, near: int = 0) -> tuple[str | None, str | None]:
+    """(city, ISO-2) named as the venue in a sentence: the first after `near`, else the last before."""
     gaz = gazetteer()
     cities = gaz.cities(sentence)
     if cities:
-        pos, city, iso2 = cities[0]
+        after = [c for c in cities if c[0] >= near]
+        _, city, iso2 = after[0] if after else cities[-1]
         return city, iso2
     # "in Boedapest, Hongarije": an unlisted city followed by its country
     m = re.search(r"\bin ([A-Z][\w'-]+(?: [A-Z][\w'-]+)?),? ((?:de |het )?[A-Z][\w-]+)", sentence)
@@ -203,40 +216,27 @@ def extract_meetings(doc: Document, doc_kind: str) -> list[dict]:
     kind: str | None = None
     for s in anchors:
         f = fold(s)
-        here = direction
-        if "jl." in f:
-            here = "past"
-        elif "a.s." in f:
-            here = "future"
-        t = meeting_type(f)
-        if not (t or _GENERIC.search(f)):
+        here = "past" if "jl." in f else "future" if "a.s." in f else direction
+        if not (meeting_type(f) or _GENERIC.search(f)):
             continue
-        dates = find_dates(s, doc.letter_date, here)
+        dates = [
+            d
+            for d in find_dates(s, doc.letter_date, here)
+            if _plausible(d, doc.letter_date, doc_kind)
+        ]
         if dates:
             chosen = (s, dates[0])
-            kind = t
+            # the type cue that stands closest before the date names this meeting
+            kind = meeting_type(f[: dates[0].pos + 1]) or meeting_type(f)
             break
     if chosen is None:
         return []
     sentence, span = chosen
-    if kind is None:
-        # the title names the ministry, not the meeting: it comes last, via doc.ministry
-        for s in anchors[1 if doc.title else 0 :]:
-            if t := meeting_type(fold(s)):
-                kind = t
-                break
-    if kind is None:
-        ministry = fold(doc.ministry or "")
-        kind = (
-            "DMM"
-            if "defensie" in ministry and "buitenlandse" not in ministry
-            else ("FMM" if "buitenlandse" in ministry else "OTHER")
-        )
     # The venue: in the anchor sentence, else in the first sentences about the meeting
     city, iso2 = (None, None)
     video = bool(_VIDEO.search(fold(sentence)))
     if not video:
-        city, iso2 = _place(sentence)
+        city, iso2 = _place(sentence, near=span.pos)
         if city is None:
             for s in anchors[anchors.index(sentence) + 1 :]:
                 f = fold(s)

@@ -44,7 +44,7 @@ def join_hyphenated(left: str, right: str) -> str:
     stem = left[:-1]
     prev = stem[-1:] if stem else ""
     nxt = right[:1]
-    if prev.isupper() or prev.isdigit() or (prev.lower() in _VOWELS and nxt.lower() in _VOWELS):
+    if not prev.isalpha() or prev.isupper() or (prev.lower() in _VOWELS and nxt.lower() in _VOWELS):
         return left + right
     return stem + right
 
@@ -92,7 +92,7 @@ def repair_page_breaks(blocks: list[RawBlock]) -> list[RawBlock]:
 # -- lines and headings shared by the text formats ------------------------------------------
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•–·▪]|\(?[a-z0-9]{1,2}[.)])\s+(\S.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–·▪]|\(?[a-z][.)]|\(?\d{1,2}[.)])\s+(\S.*)$")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -168,7 +168,9 @@ def ministry_from_title(title: str) -> str | None:
     m = re.search(r"\bministers?\s+(?:van|voor)\s+(.+)$", title, re.IGNORECASE)
     if not m:
         return None
-    parts = re.split(r"\s+en\s+(?:van|voor)\s+|,\s*(?:van|voor)\s+", m.group(1).strip(" .,"))
+    parts = re.split(
+        r"\s+en\s+(?:van|voor)\s+|,\s*(?:van|voor)\s+", m.group(1).strip(" .,"), flags=re.IGNORECASE
+    )
     names = [_ministry_name(p) for p in parts if p.strip()]
     return "; ".join(n for n in names if n) or None
 

@@ -18,18 +18,21 @@ _KNOWN_TAGS = re.compile(r"</?(?:sup|sub|br|span|em|strong|b|i|u|p|div|mark|smal
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _EMPH = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(\S(?:.*?\S)?)\1(?!\w)")
+_PRIVATE = 0xF0000
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _ITALIC_ONLY = re.compile(r"^\s*(\*|_)(?!\1)(.+?)\1\s*$")
 
 
 def clean_inline(text: str) -> str:
     """Markdown inline markup to plain text: note markers, emphasis, links, escapes, entities."""
+    # escaped characters ("\\*") are hidden from the emphasis rules, then restored
+    text = _ESCAPE.sub(lambda m: chr(_PRIVATE + ord(m.group(1))), text)
     text = _SUP.sub("", text)
     text = _KNOWN_TAGS.sub("", text)
     text = _LINK.sub(r"\1", text)
     for _ in range(2):
         text = _EMPH.sub(r"\2", text)
-    text = _ESCAPE.sub(r"\1", text)
+    text = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _PRIVATE), text)
     text = html.unescape(text)
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
 

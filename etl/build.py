@@ -56,14 +56,21 @@ class BuildSummary:
         )
 
 
+# What the rows depend on: a change to any of these re-parses every file
+_EXTRACTOR_CODE = ("parse", "extract", "model.py", "textutil.py", "dates.py", "geo.py", "taxonomy.py", "tables.py")
+
+
 def code_fingerprint() -> str:
     """Hash of the extractor's code and data files: a change means every file is parsed again."""
     h = hashlib.sha256()
     root = Path(__file__).parent
-    for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".yaml") and "demo" not in p.parts and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
+    files = [p for p in root.glob("*.yaml")]
+    for name in _EXTRACTOR_CODE:
+        target = root / name
+        files += sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    for p in sorted(files):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
     tax = os.environ.get("NAVO_TAXONOMY")
     if tax and Path(tax).is_file():
         h.update(Path(tax).read_bytes())

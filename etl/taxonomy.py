@@ -82,7 +82,8 @@ def parse_taxonomy(text: str) -> Taxonomy:
     alternatives = "|".join(
         f"(?P<{t.id}>" + "|".join(f"(?:{p})" for p in t.patterns) + ")" for t in topics
     )
-    combined = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+    # matches start at a word; no pattern should begin with \w* (it makes matching slow)
+    combined = re.compile(rf"(?<!\w)(?=\w)(?:{alternatives})", re.IGNORECASE)
     return Taxonomy(tuple(topics), combined)
 
 

@@ -86,24 +86,35 @@ _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-ZÀ-Ý0
 _INITIAL = re.compile(r"(?:[a-z]\.){0,5}[a-z]")
 
 
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping Dutch abbreviations and initials intact."""
-    out: list[str] = []
+_LAST_WORD = re.compile(r"(\S+)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph; Dutch abbreviations and initials kept whole."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
         if text[m.start()] == ".":
-            word = re.search(r"(\S+)\.$", text[start : m.start() + 1])
+            word = _LAST_WORD.search(text, max(start, m.start() - 40), m.start() + 1)
             if word:
                 token = word.group(1).lower().lstrip("(\"'“‘")
                 # "o.a. Duitsland", "H.G.J. Bruins Slot", "nr. 448"
                 if token in _ABBREV or _INITIAL.fullmatch(token):
                     continue
-        out.append(text[start : m.end()].strip())
+        end = m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
         start = m.end()
-    rest = text[start:].strip()
-    if rest:
-        out.append(rest)
-    return out
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping Dutch abbreviations and initials intact."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 NUMBER_WORDS = {

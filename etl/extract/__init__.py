@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from etl.errors import Rejected
 from etl.extract.bilaterals import extract_bilaterals
+from etl.extract.common import analyse
 from etl.extract.documents import classify_kind, document_row, is_nato_related
 from etl.extract.figures import extract_figures
 from etl.extract.meetings import extract_meetings, meeting_ref
@@ -17,15 +18,15 @@ def extract_all(doc: Document) -> dict[str, list[dict]]:
     """All fact rows of one document, keyed by table; raises Rejected if it is not about NATO."""
     if not is_nato_related(doc):
         raise Rejected("not a NATO letter: no dossier 28676 header and no mention of NAVO/NATO")
-    taxonomy = load_taxonomy()
     kind = classify_kind(doc)
     meetings = extract_meetings(doc, kind)
     ref = meeting_ref(meetings)
+    analysis = analyse(doc, load_taxonomy())
     return {
         "documents": [document_row(doc, kind)],
         "meetings": meetings,
-        "topics": extract_topics(doc, ref, taxonomy),
-        "bilaterals": extract_bilaterals(doc, ref, taxonomy),
-        "figures": extract_figures(doc, ref, taxonomy),
-        "positions": extract_positions(doc, kind, ref, taxonomy),
+        "topics": extract_topics(analysis, ref),
+        "bilaterals": extract_bilaterals(analysis, ref),
+        "figures": extract_figures(analysis, ref),
+        "positions": extract_positions(analysis, kind, ref),
     }

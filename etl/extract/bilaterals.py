@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.common import MeetingRef, content_blocks
+from etl.extract.common import Analysis, MeetingRef
 from etl.geo import gazetteer
-from etl.model import Document
-from etl.taxonomy import Taxonomy
-from etl.textutil import fold, sentences
+from etl.textutil import fold
 
 # A sentence that reports a bilateral conversation; group 'with' ends where the partners start.
 _TRIGGER = re.compile(
@@ -30,6 +28,7 @@ _PARTNER_END = re.compile(
 _MULTILATERAL = re.compile(
     r"(?:navo|nato|eu)-\w*$|(?:raad|commissie|council|commission|group|groep|format|formaat|overleg)\b",
 )
+_SPEAKER = re.compile(r"\b(?:ik|minister|premier|minister-president|hij|zij)\b")
 _SUBJECT_CUE = re.compile(
     r"aan bod|besproken|spraken|ging het|stond\w* centraal|onderwerp|kwam\w*\b.{0,40}\bter sprake|\bover\b"
 )
@@ -62,52 +61,44 @@ def _partners(doc_text: str, start: int, end: int) -> list[tuple[str, str | None
     return out
 
 
-def extract_bilaterals(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> list[dict]:
+def extract_bilaterals(a: Analysis, meeting: MeetingRef) -> list[dict]:
     """One row per partner country of a bilateral conversation reported in the letter."""
     gaz = gazetteer()
     rows: dict[str, dict] = {}
-    for block in content_blocks(doc):
-        sents = sentences(block.text)
-        for i, sentence in enumerate(sents):
-            f = fold(sentence)
-            trigger = _TRIGGER.search(f)
-            if not trigger or "samen met" in f[max(0, trigger.start() - 6) : trigger.end()]:
-                continue
-            # "spraken over" among allies is a discussion, not a conversation with partners
-            if not (
-                _MARGIN.search(f)
-                or re.search(r"\b(?:ik|minister|premier|minister-president|hij|zij)\b", f)
-            ):
-                continue
-            stop = _PARTNER_END.search(f, trigger.end())
-            end = stop.start() if stop else len(sentence)
-            partners = _partners(sentence, trigger.end(), end)
-            # "ontmoette zijn Griekse ambtgenoot": adjective just before the trigger's object
-            if not partners and re.search(r"ontmoet|sprak|gesprek", trigger.group(0)):
-                partners = _partners(sentence, max(0, trigger.start() - 40), end)
-            if not partners:
-                continue
-            subject_text = sentence[end:]
-            if (
-                i + 1 < len(sents)
-                and _SUBJECT_CUE.search(fold(sents[i + 1]))
-                and not _TRIGGER.search(fold(sents[i + 1]))
-            ):
-                subject_text += " " + sents[i + 1]
-            subjects = list(taxonomy.find(subject_text))
-            for iso2, role in partners:
-                row = rows.get(iso2)
-                if row is None:
-                    rows[iso2] = {
-                        "doc_id": doc.doc_id,
-                        "meeting_id": meeting.meeting_id,
-                        "country_iso2": iso2,
-                        "counterpart": role,
-                        "subjects": subjects,
-                        "evidence": sentence,
-                        "country_name": gaz.name(iso2),
-                        "paragraph_index": block.index,
-                    }
-                else:
-                    row["subjects"] = list(dict.fromkeys(row["subjects"] + subjects))
+    for i, s in enumerate(a.sentences):
+        f = s.folded
+        trigger = _TRIGGER.search(f)
+        if not trigger or "samen met" in f[max(0, trigger.start() - 6) : trigger.end()]:
+            continue
+        # "spraken over" among allies is a discussion, not a conversation with partners
+        if not (_MARGIN.search(f) or _SPEAKER.search(f)):
+            continue
+        stop = _PARTNER_END.search(f, trigger.end())
+        end = stop.start() if stop else len(f)
+        partners = _partners(s.text, trigger.end(), end)
+        # "ontmoette zijn Griekse ambtgenoot": adjective just before the trigger's object
+        if not partners and re.search(r"ontmoet|sprak|gesprek", trigger.group(0)):
+            partners = _partners(s.text, max(0, trigger.start() - 40), end)
+        if not partners:
+            continue
+        subjects = [tid for pos, tid in s.hits if pos >= end]
+        nxt = a.sentences[i + 1] if i + 1 < len(a.sentences) else None
+        if nxt and nxt.block is s.block and _SUBJECT_CUE.search(nxt.folded) and not _TRIGGER.search(nxt.folded):
+            subjects += list(nxt.topics)
+        subjects = list(dict.fromkeys(subjects))
+        for iso2, role in partners:
+            row = rows.get(iso2)
+            if row is None:
+                rows[iso2] = {
+                    "doc_id": a.doc.doc_id,
+                    "meeting_id": meeting.meeting_id,
+                    "country_iso2": iso2,
+                    "counterpart": role,
+                    "subjects": subjects,
+                    "evidence": s.text,
+                    "country_name": gaz.name(iso2),
+                    "paragraph_index": s.block.index,
+                }
+            else:
+                row["subjects"] = list(dict.fromkeys(row["subjects"] + subjects))
     return list(rows.values())

@@ -1,14 +1,13 @@
-"""What every extractor needs: the passages and sentences of a document, and its meeting."""
+"""What every extractor needs, computed once per document: passages, sentences, topic hits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from etl.model import Block, Document
 from etl.taxonomy import Taxonomy
-from etl.textutil import sentences
+from etl.textutil import fold, sentence_spans
 
 SECTION_SEP = " > "
 
@@ -21,29 +20,62 @@ class MeetingRef:
     start_date: date | None
 
 
-def content_blocks(doc: Document) -> Iterator[Block]:
-    """Paragraphs and list items of the covering letter and the report (no letter head)."""
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of a content block, folded, with the topics named in it (first hit first)."""
+
+    block: Block
+    text: str
+    folded: str
+    topics: dict[str, list[str]]
+    hits: list[tuple[int, str]]  # (offset in the sentence, topic id)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """A document read once for all extractors."""
+
+    doc: Document
+    taxonomy: Taxonomy
+    passages: list[tuple[Block, dict[str, list[str]]]] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    _heading_topics: dict[str, list[str]] = field(default_factory=dict)
+
+    def section_topics(self, block: Block) -> list[str]:
+        """Topics named by the nearest heading above the block that names any."""
+        for heading in reversed(block.heading_path):
+            if heading not in self._heading_topics:
+                self._heading_topics[heading] = list(self.taxonomy.find(heading))
+            if self._heading_topics[heading]:
+                return self._heading_topics[heading]
+        return []
+
+
+def analyse(doc: Document, taxonomy: Taxonomy) -> Analysis:
+    """Fold every block once, match the taxonomy once, and split content blocks into sentences."""
+    a = Analysis(doc, taxonomy)
     for b in doc.blocks:
-        if b.part != "header" and b.kind != "heading":
-            yield b
-
-
-def block_sentences(doc: Document) -> Iterator[tuple[Block, str]]:
-    """Every sentence of the content blocks, with its block."""
-    for b in content_blocks(doc):
-        for s in sentences(b.text):
-            yield b, s
+        if b.part == "header":
+            continue
+        folded = fold(b.text)
+        matches = [(m.start(), m.lastgroup or "", m.group()) for m in taxonomy.combined.finditer(folded)]
+        topics: dict[str, list[str]] = {}
+        for _, tid, word in matches:
+            topics.setdefault(tid, []).append(word)
+        a.passages.append((b, topics))
+        if b.kind == "heading":
+            continue
+        for start, end in sentence_spans(b.text):
+            inside = [(pos - start, tid, w) for pos, tid, w in matches if start <= pos < end]
+            s_topics: dict[str, list[str]] = {}
+            for _, tid, w in inside:
+                s_topics.setdefault(tid, []).append(w)
+            a.sentences.append(
+                Sentence(b, b.text[start:end], folded[start:end], s_topics, [(p, t) for p, t, _ in inside])
+            )
+    return a
 
 
 def section(block: Block) -> str:
     """The heading path of a block as one string."""
     return SECTION_SEP.join(block.heading_path)
-
-
-def section_topics(block: Block, taxonomy: Taxonomy) -> list[str]:
-    """Topics named by the nearest heading above the block that names any."""
-    for heading in reversed(block.heading_path):
-        hits = taxonomy.find(heading)
-        if hits:
-            return list(hits)
-    return []

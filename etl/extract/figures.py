@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.common import MeetingRef, block_sentences, section_topics
-from etl.model import Document
-from etl.taxonomy import Taxonomy
-from etl.textutil import NUMBER_WORDS, dutch_number, fold
+from etl.extract.common import Analysis, MeetingRef
+from etl.textutil import NUMBER_WORDS, dutch_number
 
 _WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:[.\u00a0 ]\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?|{_WORDS})"
@@ -32,6 +30,7 @@ AMOUNT = re.compile(
     rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})",
     re.IGNORECASE,
 )
+_MAYBE = re.compile(r"\d|€|\$|procent|euro|dollar", re.IGNORECASE)
 PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)", re.IGNORECASE)
 # "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
 YEAR = re.compile(
@@ -67,10 +66,13 @@ def _year_for(sentence: str, start: int, end: int, bounds: list[tuple[int, int]]
     return None
 
 
-def extract_figures(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> list[dict]:
+def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
     """Every amount of money and every percentage named in the text."""
     rows: list[dict] = []
-    for block, sentence in block_sentences(doc):
+    for s in a.sentences:
+        sentence, block = s.text, s.block
+        if not _MAYBE.search(sentence):
+            continue
         found: list[tuple[int, int, str, float, str | None, str]] = []
         for m in AMOUNT.finditer(sentence):
             number = m.group("n1") or m.group("n2")
@@ -87,20 +89,19 @@ def extract_figures(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> l
                 found.append((m.start(), m.end(), "percentage", value, None, m.group(0).strip()))
         if not found:
             continue
-        bounds = [(s, e) for s, e, *_ in found]
-        hits = taxonomy.find(sentence)
-        topics = list(hits) or section_topics(block, taxonomy)
+        bounds = [(b, e) for b, e, *_ in found]
+        fallback = a.section_topics(block)
         for start, end, kind, value, cur, raw in sorted(found):
             rows.append(
                 {
-                    "doc_id": doc.doc_id,
+                    "doc_id": a.doc.doc_id,
                     "meeting_id": meeting.meeting_id,
                     "kind": kind,
                     "value": value,
                     "currency": cur,
                     "year": _year_for(sentence, start, end, bounds),
                     "raw": raw,
-                    "topic_id": _nearest_topic(sentence, start, taxonomy, topics),
+                    "topic_id": _nearest_topic(s.hits, start, fallback),
                     "evidence": sentence,
                     "paragraph_index": block.index,
                 }
@@ -108,13 +109,8 @@ def extract_figures(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> l
     return rows
 
 
-def _nearest_topic(sentence: str, pos: int, taxonomy: Taxonomy, fallback: list[str]) -> str | None:
+def _nearest_topic(hits: list[tuple[int, str]], pos: int, fallback: list[str]) -> str | None:
     """The topic named closest to the figure in its sentence (else the section's)."""
-    best: tuple[int, str] | None = None
-    for m in taxonomy.combined.finditer(fold(sentence)):
-        d = abs(m.start() - pos)
-        if best is None or d < best[0]:
-            best = (d, m.lastgroup or "")
-    if best:
-        return best[1]
+    if hits:
+        return min(hits, key=lambda h: abs(h[0] - pos))[1]
     return fallback[0] if fallback else None

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-from etl.extract.common import MeetingRef, block_sentences, section, section_topics
+from etl.extract.common import Analysis, MeetingRef, section
 from etl.geo import gazetteer
-from etl.model import Document
-from etl.taxonomy import Taxonomy
-from etl.textutil import fold
 
 # Who speaks for the Netherlands (folded text)
 _ACTOR = re.compile(
@@ -176,13 +173,12 @@ def _co_actors(sentence: str, f: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def extract_positions(
-    doc: Document, doc_kind: str, meeting: MeetingRef, taxonomy: Taxonomy
-) -> list[dict]:
+def extract_positions(a: Analysis, doc_kind: str, meeting: MeetingRef) -> list[dict]:
     """Every sentence in which the Netherlands, its government or minister takes a stance."""
     rows: list[dict] = []
-    for block, sentence in block_sentences(doc):
-        f = fold(sentence)
+    doc = a.doc
+    for s in a.sentences:
+        sentence, block, f = s.text, s.block, s.folded
         if _TO_PARLIAMENT.search(f):
             continue
         actors = _actors(f)
@@ -192,7 +188,7 @@ def extract_positions(
         if not found:
             continue
         stance, actor = found
-        topics = list(taxonomy.find(sentence)) or section_topics(block, taxonomy)
+        topics = list(s.topics) or a.section_topics(block)
         rows.append(
             {
                 "doc_id": doc.doc_id,

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from etl.extract.common import MeetingRef, section
-from etl.model import Document
-from etl.taxonomy import Taxonomy
+from etl.extract.common import Analysis, MeetingRef, section
 
 
-def extract_topics(doc: Document, meeting: MeetingRef, taxonomy: Taxonomy) -> list[dict]:
+def extract_topics(a: Analysis, meeting: MeetingRef) -> list[dict]:
     """Every paragraph or heading that names a topic, once per topic."""
     rows: list[dict] = []
-    for b in doc.blocks:
-        if b.part == "header":
-            continue
-        for topic_id, words in taxonomy.find(b.text).items():
+    doc = a.doc
+    for b, topics in a.passages:
+        for topic_id, words in topics.items():
             rows.append(
                 {
                     "doc_id": doc.doc_id,

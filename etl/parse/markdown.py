@@ -19,12 +19,16 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _EMPH = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(\S(?:.*?\S)?)\1(?!\w)")
 _PRIVATE = 0xF0000
+_MARKUP_CHARS = re.compile(r"[*_<\[\\&!]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _ITALIC_ONLY = re.compile(r"^\s*(\*|_)(?!\1)(.+?)\1\s*$")
 
 
 def clean_inline(text: str) -> str:
     """Markdown inline markup to plain text: note markers, emphasis, links, escapes, entities."""
+    if not _MARKUP_CHARS.search(text):
+        return _SPACES.sub(" ", text).strip()
     # escaped characters ("\\*") are hidden from the emphasis rules, then restored
     text = _ESCAPE.sub(lambda m: chr(_PRIVATE + ord(m.group(1))), text)
     text = _SUP.sub("", text)
@@ -34,7 +38,7 @@ def clean_inline(text: str) -> str:
         text = _EMPH.sub(r"\2", text)
     text = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _PRIVATE), text)
     text = html.unescape(text)
-    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def markdown_blocks(text: str) -> list[RawBlock]:
@@ -82,8 +86,10 @@ def markdown_blocks(text: str) -> list[RawBlock]:
                 _, level = heading_level(t)
                 blocks.append(RawBlock("heading", t, [t], level))
                 break
-            cleaned = [clean_inline(ln) for ln in lines]
-            blocks.append(RawBlock("paragraph", clean_inline(join_lines(lines)), cleaned))
+            text = clean_inline(join_lines(lines))
+            # line structure matters only for short blocks (letter head, signatures)
+            cleaned = [clean_inline(ln) for ln in lines] if len(text) < 300 else [text]
+            blocks.append(RawBlock("paragraph", text, cleaned))
             break
     return blocks
 

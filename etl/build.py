@@ -11,8 +11,10 @@ import argparse
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -57,7 +59,16 @@ class BuildSummary:
 
 
 # What the rows depend on: a change to any of these re-parses every file
-_EXTRACTOR_CODE = ("parse", "extract", "model.py", "textutil.py", "dates.py", "geo.py", "taxonomy.py", "tables.py")
+_EXTRACTOR_CODE = (
+    "parse",
+    "extract",
+    "model.py",
+    "textutil.py",
+    "dates.py",
+    "geo.py",
+    "taxonomy.py",
+    "tables.py",
+)
 
 
 def code_fingerprint() -> str:
@@ -161,6 +172,18 @@ def _work(item: tuple[str, str, str | None]) -> tuple[str, str, dict[str, list[d
         )
     sha = hashlib.sha256(data).hexdigest()
     return rel, sha, process_file(path, rel, data, sha)
+
+
+def _watch_parent() -> None:
+    """In a worker: exit when the process that started us is gone (the build was killed)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _progress(total: int, enabled: bool):
@@ -281,7 +304,12 @@ def _build_locked(
     bar = _progress(len(to_parse), progress and len(to_parse) > 20)
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     if n_jobs > 1 and len(to_parse) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        # forkserver: workers do not inherit the build lock, so a killed build frees it at once
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["etl.build", "etl.extract", "etl.parse"])
+        with ProcessPoolExecutor(
+            max_workers=n_jobs, mp_context=ctx, initializer=_watch_parent
+        ) as pool:
             for rel, sha, rows in pool.map(_work, to_parse, chunksize=32):
                 results[rel] = (sha, rows)
                 if bar:

@@ -37,6 +37,18 @@ class Gazetteer:
     city_re: re.Pattern[str]
     city_of: dict[str, tuple[str, str]]
     dutch_name: dict[str, str]
+    person_re: re.Pattern[str]
+    person_of: dict[str, str]
+
+    def people(self, text: str) -> list[Mention]:
+        """Leaders named without their country ("president Zelensky"), as country mentions."""
+        folded = fold(text)
+        return [
+            Mention(
+                m.start(), m.end(), self.person_of[m.group(0)], text[m.start() : m.end()], False
+            )
+            for m in self.person_re.finditer(folded)
+        ]
 
     def countries(self, text: str) -> list[Mention]:
         """Every country mention in `text`, left to right."""
@@ -64,6 +76,14 @@ class Gazetteer:
         return self.dutch_name.get(iso2, iso2)
 
 
+def _iso2(key: object) -> str:
+    # YAML reads an unquoted NO (Norway) as false: insist on codes
+    code = str(key)
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueError(f"countries.yaml: {code!r} is not an ISO 3166-1 alpha-2 code (quote 'NO')")
+    return code
+
+
 def _alternation(keys: list[str]) -> str:
     return "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
 
@@ -84,14 +104,16 @@ def gazetteer() -> Gazetteer:
                 country_of.setdefault(fold(dutch), c.alpha_2)
                 dutch_name.setdefault(c.alpha_2, dutch)
     extra = yaml.safe_load((HERE / "countries.yaml").read_text(encoding="utf-8"))
-    for iso2, names in (extra.get("names") or {}).items():
+    for key, names in (extra.get("names") or {}).items():
+        iso2 = _iso2(key)
         for n in names:
             country_of[fold(n)] = iso2
         dutch_name[iso2] = (
             names[0] if iso2 in ("XK", "KR", "MD", "US") else dutch_name.get(iso2, names[0])
         )
     adjectives: set[str] = set()
-    for iso2, forms in (extra.get("adjectives") or {}).items():
+    for key, forms in (extra.get("adjectives") or {}).items():
+        iso2 = _iso2(key)
         for f in forms:
             country_of[fold(f)] = iso2
             adjectives.add(fold(f))
@@ -102,6 +124,19 @@ def gazetteer() -> Gazetteer:
     city_of: dict[str, tuple[str, str]] = {}
     for entry in places.get("cities") or []:
         for n in [entry["canonical"], *(entry.get("aliases") or [])]:
-            city_of[fold(n)] = (entry["canonical"], entry["iso2"])
+            city_of[fold(n)] = (entry["canonical"], _iso2(entry["iso2"]))
     city_re = re.compile(rf"(?<![\w-]){_alternation(list(city_of))}(?![\w])")
-    return Gazetteer(country_re, country_of, frozenset(adjectives), city_re, city_of, dutch_name)
+    person_of = {
+        fold(n): _iso2(k) for k, names in (extra.get("people") or {}).items() for n in names
+    }
+    person_re = re.compile(rf"(?<![\w-]){_alternation(list(person_of))}(?![\w-])")
+    return Gazetteer(
+        country_re,
+        country_of,
+        frozenset(adjectives),
+        city_re,
+        city_of,
+        dutch_name,
+        person_re,
+        person_of,
+    )

@@ -10,6 +10,7 @@ from etl.textutil import fold
 
 # A sentence that reports a bilateral conversation; group 'with' ends where the partners start.
 _TRIGGER = re.compile(
+    r"^(?:ook\s+)?(?P<lead>met)\b(?=.{0,120}?\b(?:sprak|besprak|voerde|had)\b)|"
     r"(?P<with>"
     r"\bontmoette\w*\b|\bontmoet\b|\bontmoeting(?:en)? met\b|"
     r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+[\w-]+){0,4}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
@@ -28,6 +29,10 @@ _PARTNER_END = re.compile(
 _MULTILATERAL = re.compile(
     r"(?:navo|nato|eu)-\w*$|(?:raad|commissie|council|commission|group|groep|format|formaat|overleg)\b",
 )
+_CALLED_OFF = re.compile(
+    r"\bging\b[^.;]{0,60}\bniet door\b|geannuleerd|afgezegd|kon\b[^.;]{0,40}\bniet plaatsvinden|\bafgelast"
+)
+_AND_WITH = re.compile(r"(?:\ben|,|;|\book|\balsook|\bevenals)\s+(?:ook\s+)?met\b")
 _SPEAKER = re.compile(r"\b(?:ik|minister|premier|minister-president|hij|zij)\b")
 _SUBJECT_CUE = re.compile(
     r"aan bod|besproken|spraken|ging het|stond\w* centraal|onderwerp|kwam\w*\b.{0,40}\bter sprake|\bover\b"
@@ -43,7 +48,11 @@ def _partners(doc_text: str, start: int, end: int) -> list[tuple[str, str | None
     gaz = gazetteer()
     span = doc_text[start:end]
     out: list[tuple[str, str | None]] = []
-    for m in gaz.countries(span):
+    mentions = gaz.countries(span)
+    for m in gaz.people(span):
+        if not any(c.start <= m.start < c.end for c in mentions):
+            mentions.append(m)
+    for m in sorted(mentions, key=lambda m: m.start):
         if m.iso2 == "NL":
             continue
         before = fold(span[max(0, m.start - 12) : m.start])
@@ -51,7 +60,12 @@ def _partners(doc_text: str, start: int, end: int) -> list[tuple[str, str | None
         if re.search(r"(?:navo|nato|eu)-$", before) or _MULTILATERAL.match(after.strip()):
             continue
         role = None
-        if m.is_adjective:
+        if m.iso2 in gaz.person_of.values() and fold(m.form) in gaz.person_of:
+            title = re.search(
+                r"(president|premier|minister|kanselier|koning)\s*$", fold(span[: m.start]).strip()
+            )
+            role = f"{title.group(1)} {m.form}" if title else m.form
+        elif m.is_adjective:
             r = _COUNTERPART.match(fold(span[m.end :]).strip())
             role = r.group(1) if r else None
         else:
@@ -73,17 +87,33 @@ def extract_bilaterals(a: Analysis, meeting: MeetingRef) -> list[dict]:
         # "spraken over" among allies is a discussion, not a conversation with partners
         if not (_MARGIN.search(f) or _SPEAKER.search(f)):
             continue
-        stop = _PARTNER_END.search(f, trigger.end())
-        end = stop.start() if stop else len(f)
+        if _CALLED_OFF.search(f):
+            continue  # "een geplande ontmoeting … ging niet door"
+        if trigger.group("lead"):
+            # "Met de Britse premier sprak hij over …": the partners stand before the verb
+            verb = re.compile(r"\b(?:sprak|besprak|voerde|had)\b").search(f, trigger.end())
+            end = verb.start() if verb else len(f)
+        else:
+            stop = _PARTNER_END.search(f, trigger.end())
+            end = stop.start() if stop else len(f)
         partners = _partners(s.text, trigger.end(), end)
+        # "… over X, en met mijn collega's uit Zweden en Japan": more partners after the subject
+        for more in _AND_WITH.finditer(f, end):
+            stop2 = _PARTNER_END.search(f, more.end())
+            partners += _partners(s.text, more.end(), stop2.start() if stop2 else len(f))
         # "ontmoette zijn Griekse ambtgenoot": adjective just before the trigger's object
-        if not partners and re.search(r"ontmoet|sprak|gesprek", trigger.group(0)):
+        if not partners and re.search(r"ontmoet|sprak|gesprek", trigger.group(0) or ""):
             partners = _partners(s.text, max(0, trigger.start() - 40), end)
         if not partners:
             continue
         subjects = [tid for pos, tid in s.hits if pos >= end]
         nxt = a.sentences[i + 1] if i + 1 < len(a.sentences) else None
-        if nxt and nxt.block is s.block and _SUBJECT_CUE.search(nxt.folded) and not _TRIGGER.search(nxt.folded):
+        if (
+            nxt
+            and nxt.block is s.block
+            and _SUBJECT_CUE.search(nxt.folded)
+            and not _TRIGGER.search(nxt.folded)
+        ):
             subjects += list(nxt.topics)
         subjects = list(dict.fromkeys(subjects))
         for iso2, role in partners:

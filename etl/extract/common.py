@@ -58,7 +58,9 @@ def analyse(doc: Document, taxonomy: Taxonomy) -> Analysis:
         if b.part == "header":
             continue
         folded = fold(b.text)
-        matches = [(m.start(), m.lastgroup or "", m.group()) for m in taxonomy.combined.finditer(folded)]
+        matches = [
+            (m.start(), m.lastgroup or "", m.group()) for m in taxonomy.combined.finditer(folded)
+        ]
         topics: dict[str, list[str]] = {}
         for _, tid, word in matches:
             topics.setdefault(tid, []).append(word)
@@ -71,7 +73,13 @@ def analyse(doc: Document, taxonomy: Taxonomy) -> Analysis:
             for _, tid, w in inside:
                 s_topics.setdefault(tid, []).append(w)
             a.sentences.append(
-                Sentence(b, b.text[start:end], folded[start:end], s_topics, [(p, t) for p, t, _ in inside])
+                Sentence(
+                    b,
+                    b.text[start:end],
+                    folded[start:end],
+                    s_topics,
+                    [(p, t) for p, t, _ in inside],
+                )
             )
     return a
 

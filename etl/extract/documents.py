@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from etl.model import Document
-from etl.textutil import fold
+from etl.textutil import fold, sentences
 
 _AGENDA = re.compile(
     r"geannoteerde agenda|annotatie|nederlandse inzet|inzet van (?:nederland|het kabinet)|"
@@ -13,8 +13,16 @@ _AGENDA = re.compile(
     r"(?:zal|zullen) (?:plaatsvinden|worden gehouden|bijeenkomen)|a\.s\.",
 )
 _REPORT = re.compile(
-    r"verslag|\bverslaglegging\b|vond(?:en)? plaats|heeft plaatsgevonden|hebben plaatsgevonden|"
-    r"kwamen .{0,80}bijeen|\bjl\.|bijeengekomen|(?:werd|is) gehouden",
+    r"verslag|\bverslaglegging\b|vond(?:en)? plaats|plaatsvond|heeft plaatsgevonden|hebben plaatsgevonden|"
+    r"kwamen .{0,80}bijeen|bijeengekomen|(?:werd|is) gehouden|"
+    r"(?:bijeenkomst|\btop\b|vergadering|meeting|ministeriele|videoconferentie)(?:(?!debat|commissie)[^.]){0,80}\bjl\.",
+)
+# Sentences that point to another letter ("bent u … geïnformeerd (Kamerstuk …)") say nothing
+# about this one
+_REFERENCE = re.compile(
+    r"\b(?:bent u|heb ik u|hebben wij u|is uw kamer|werd uw kamer)\b.{0,120}\b(?:geinformeerd|bericht)|"
+    r"kamerstuk(?:ken)? \d|zoals (?:gemeld|toegezegd|aangekondigd) in|\bzal\b.{0,60}\bverslag\b|"
+    r"\bverslag\b.{0,40}\b(?:volgt|ontvangt u (?:later|na))"
 )
 _NATO = re.compile(r"\b(?:navo|nato)\b|\bnavo-|\bnato-|bondgeno|\balliantie\b|\bnoord-atlantisch")
 
@@ -26,13 +34,17 @@ def is_nato_related(doc: Document) -> bool:
 
 def classify_kind(doc: Document) -> str:
     """verslag, geannoteerde_agenda or other, from the title, covering letter and first heading."""
-    parts: list[str] = [doc.title or ""]
-    parts += [b.text for b in doc.blocks if b.part == "cover"][:3]
-    body_headings = [b.text for b in doc.blocks if b.part == "body" and b.kind == "heading"][:1]
-    parts += body_headings
-    first_body = [b.text for b in doc.blocks if b.part == "body" and b.kind != "heading"][:1]
-    for text in [*parts, *first_body]:
+    texts: list[str] = [doc.title or ""]
+    for b in [b for b in doc.blocks if b.part == "cover"][:3]:
+        texts += sentences(b.text)
+    texts += [b.text for b in doc.blocks if b.part == "body" and b.kind == "heading"][:1]
+    texts += sentences(
+        next((b.text for b in doc.blocks if b.part == "body" and b.kind != "heading"), "")
+    )[:2]
+    for text in texts:
         t = fold(text)
+        if _REFERENCE.search(t):
+            continue
         agenda, report = _AGENDA.search(t), _REPORT.search(t)
         if agenda and (not report or agenda.start() < report.start()):
             return "geannoteerde_agenda"

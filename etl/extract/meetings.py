@@ -52,10 +52,15 @@ _VIDEO = re.compile(
 _HQ = re.compile(r"(?:navo|nato)-?hoofdkwartier|hoofdkwartier van de (?:navo|nato)")
 _VENUE_VERB = re.compile(r"bijeen|plaats|gehouden|\bvond\b|kwamen|\bte\b|\bin\b")
 _NEXT_DAY = re.compile(
-    r"^\W*(?:en|tot en met)?\s*(?:de|op de)\s+(?:volgende dag|dag daarna|dag erna)"
+    r"^\s*(?:jl\.|a\.s\.)?[\s,]*(?:en|tot en met)?\s*(?:de|op de)\s+(?:volgende dag|dag daarna|dag erna)"
 )
 _SESSIONS = re.compile(
     r"\b(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s+(?:\w+\s+)?(?:werk)?sessies\b"
+)
+# "één sessie" (the accent makes it a count), "bestond uit een sessie"
+_ONE_SESSION = re.compile(
+    r"\b(?:één|1)\s+(?:\w+\s+)?(?:werk)?sessie\b|"
+    r"\b(?:bestond|bestaat|omvatte)\s+uit\s+een\s+(?:\w+\s+)?(?:werk)?sessie\b"
 )
 _SESSION_HEADING = re.compile(
     r"^(?:werk)?sessie\s*(\d{1,2})\b|^(eerste|tweede|derde|vierde|vijfde|zesde) (?:werk)?sessie"
@@ -192,6 +197,8 @@ def _sessions(doc: Document) -> int | None:
         if m := _SESSIONS.search(fold(b.text)):
             word = m.group(1)
             return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+        if _ONE_SESSION.search(b.text.lower()):
+            return 1
     numbers: set[int] = set()
     for b in doc.blocks:
         if b.kind == "heading" and (m := _SESSION_HEADING.match(fold(b.text))):
@@ -232,6 +239,17 @@ def extract_meetings(doc: Document, doc_kind: str) -> list[dict]:
     if chosen is None:
         return []
     sentence, span = chosen
+    if kind is None:
+        # the title names the ministry, not the meeting: it comes last, via doc.ministry
+        kind = next(
+            (t for s in anchors[1 if doc.title else 0 :] if (t := meeting_type(fold(s)))), None
+        )
+    if kind is None:
+        ministry = fold(doc.ministry or "")
+        if "defensie" in ministry and "buitenlandse" not in ministry:
+            kind = "DMM"
+        else:
+            kind = "FMM" if "buitenlandse" in ministry else "OTHER"
     # The venue: in the anchor sentence, else in the first sentences about the meeting
     city, iso2 = (None, None)
     video = bool(_VIDEO.search(fold(sentence)))

@@ -136,15 +136,28 @@ def heading_level(line: str) -> tuple[bool, int | None]:
 
 # -- letter head and signature ------------------------------------------------------------
 
-_VERGADERJAAR = re.compile(r"^vergaderjaar\s+(\d{4})\s*[-–/]\s*(\d{4})$", re.IGNORECASE)
-_DOSSIER = re.compile(r"^(\d{2})\s?\.?(\d{3})(?:\s*[-–]\s*([A-Z0-9]{1,5}))?$")
-_NUMBER = re.compile(r"^nr\.?\s*(\d{1,5})$", re.IGNORECASE)
+_VERGADERJAAR = re.compile(r"\bvergaderjaar\s+(\d{4})\s*[-–/]\s*(\d{4})\b", re.IGNORECASE)
+# "28 676", "28 676 NAVO", "35 300 X": the dossier line, with the dossier title after it
+_DOSSIER = re.compile(
+    r"^(\d{2})\s?\.?(\d{3})(?:\s*[-–]\s*([A-Z0-9]{1,5})|\s+([IVXL]+|[A-Z]))?(?:\s+(?i:navo|nato)\b.*)?$"
+)
+# "Nr. 448", "Nr. 455 BRIEF VAN DE MINISTER …"
+_NUMBER = re.compile(r"^nr\.?\s*(\d{1,5})\b\s*(.*)$", re.IGNORECASE)
 _TITLE = re.compile(
     r"^(?:brief|verslag|nota|memorie|motie|kamerbrief|lijst van vragen|antwoord)\b", re.IGNORECASE
 )
 _ADDRESS = re.compile(r"^aan de (?:voorzitter|leden)\b", re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"^(?:den haag|'s[- ]gravenhage|datum|d\.d\.)\b[\s,:]*(.*)$", re.IGNORECASE
+)
+_BARE_DATE = re.compile(
+    r"^(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}\s+[a-z]+\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.IGNORECASE
+)
+# Fields of a ministry's letterhead that carry nothing we keep
+_LETTER_FIELD = re.compile(
+    r"^(?:auteur|kenmerk|uw kenmerk|ons kenmerk|uw brief|bijlage\(?n?\)?|bijlagen|contactpersoon|"
+    r"telefoon|e-?mail|www\.|binnenhof|postbus|den haag|'s-gravenhage)\b",
+    re.IGNORECASE,
 )
 _SUBJECT = re.compile(r"^(?:onderwerp|betreft|inzake)\s*:?\s*(.+)$", re.IGNORECASE)
 _LETTERHEAD = re.compile(
@@ -278,6 +291,40 @@ def assign_levels(blocks: list[RawBlock]) -> list[int]:
 # -- assembly -----------------------------------------------------------------------------
 
 
+def _head_line(doc: Document, parts: list[str]) -> bool:
+    """Read one line of the letter head into doc; False when the line is not part of a head."""
+    for part in parts:
+        t = part.strip().strip("*_#| ").strip()
+        if not t:
+            continue
+        if m := _VERGADERJAAR.search(t):
+            doc.vergaderjaar = doc.vergaderjaar or f"{m.group(1)}-{m.group(2)}"
+        elif (m := _DOSSIER.match(t)) and doc.dossier is None:
+            suffix = m.group(3) or m.group(4)
+            doc.dossier = m.group(1) + m.group(2) + (f"-{suffix}" if suffix else "")
+        elif (m := _NUMBER.match(t)) and doc.number is None:
+            doc.number = int(m.group(1))
+            rest = m.group(2).strip()
+            if rest and _TITLE.match(rest):
+                doc.title = doc.title or re.sub(r"\s+", " ", rest)
+        elif _TITLE.match(t) and doc.title is None and len(t) < 250:
+            doc.title = re.sub(r"\s+", " ", t)
+        elif (m := _SUBJECT.match(t)) and doc.title is None and len(t) < 250:
+            doc.title = m.group(1)
+        elif _ADDRESS.match(t) or _LETTER_FIELD.match(t):
+            pass
+        elif _BARE_DATE.match(t) and (d := parse_date(t)):
+            doc.letter_date = doc.letter_date or d
+        elif (m := _PLACE_DATE.match(t)) and len(t) < 80 and (d := parse_date(m.group(1) or t)):
+            doc.letter_date = doc.letter_date or d
+        elif _LETTERHEAD.match(t) and len(t) < 80:
+            if t.lower().startswith("ministerie van") and not doc.ministry:
+                doc.ministry = _ministry_name(t[len("ministerie van") :])
+        else:
+            return False
+    return True
+
+
 def _prose(b: RawBlock) -> bool:
     return b.kind == "paragraph" and (len(b.text) > 160 or len(re.findall(r"\w+", b.text)) > 18)
 
@@ -292,27 +339,16 @@ def assemble(raw: list[RawBlock], *, source_path: str, source_format: str, sha25
     for i, b in enumerate(raw[:25]):
         if _prose(b) and i > 0:
             break
-        t = b.text.strip().strip("*_ ").strip()
-        if m := _VERGADERJAAR.match(t):
-            doc.vergaderjaar = f"{m.group(1)}-{m.group(2)}"
-        elif (m := _DOSSIER.match(t)) and doc.dossier is None:
-            doc.dossier = m.group(1) + m.group(2) + (f"-{m.group(3)}" if m.group(3) else "")
-        elif (m := _NUMBER.match(t)) and doc.number is None:
-            doc.number = int(m.group(1))
-        elif _TITLE.match(t) and doc.title is None and len(t) < 250:
-            doc.title = re.sub(r"\s+", " ", t)
-        elif (m := _SUBJECT.match(t)) and doc.title is None and len(t) < 250:
-            doc.title = m.group(1)
-        elif _ADDRESS.match(t):
-            pass
-        elif (m := _PLACE_DATE.match(t)) and len(t) < 80 and (d := parse_date(m.group(1) or t)):
-            doc.letter_date = doc.letter_date or d
-        elif _LETTERHEAD.match(t) and len(t) < 80:
-            if t.lower().startswith("ministerie van") and not doc.ministry:
-                doc.ministry = _ministry_name(t[len("ministerie van") :])
-        else:
-            continue
-        header.add(i)
+        lines = b.lines if b.kind != "footnote" and len(b.lines) <= 6 else [b.text]
+        if (
+            doc.title is None
+            and len(lines) > 1
+            and _TITLE.match(lines[0].strip("*_# "))
+            and len(b.text) < 250
+        ):
+            lines = [b.text]  # a title wrapped over several lines
+        if all(_head_line(doc, re.split(r"\s+\|\s+", ln)) for ln in lines):
+            header.add(i)
 
     sigs, sig_blocks = _split_signatures(raw)
     doc.signatories = sigs

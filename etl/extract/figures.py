@@ -33,10 +33,15 @@ AMOUNT = re.compile(
 _MAYBE = re.compile(r"\d|€|\$|procent|euro|dollar", re.IGNORECASE)
 PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)", re.IGNORECASE)
 # "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
+# ("sinds 1990" is not: it dates a comparison, not the figure)
 YEAR = re.compile(
-    r"\b(?:in|voor|per|tegen|vanaf|sinds|uiterlijk in|uiterlijk|over|tot)\s+(?:het jaar\s+)?((?:19|20)\d{2})\b(?![-–/]\d)",
+    r"\b(?:in|voor|per|tegen|vanaf|uiterlijk in|uiterlijk|over|tot|"
+    r"(?:budget|begroting|begrotingsjaar|bijdrage|uitgaven)\s+(?:van|voor))\s+(?:het jaar\s+)?"
+    r"((?:19|20)\d{2})\b(?![-–/]\d)",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s")
+_PART_OF = re.compile(r"\b(?:waarvan|daarvan|inclusief|waaronder)\b[^,;]{0,20}$", re.IGNORECASE)
 _DATE_BEFORE = re.compile(
     r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s*$",
     re.IGNORECASE,
@@ -55,6 +60,8 @@ def _currency(token: str | None) -> str | None:
 def _year_for(sentence: str, start: int, end: int, bounds: list[tuple[int, int]]) -> int | None:
     """The year named for a figure: the nearest "in 2024" after it, else one just before it."""
     nxt = min((s for s, _ in bounds if s > start), default=len(sentence))
+    if clause := _CLAUSE_END.search(sentence, end, nxt):
+        nxt = clause.start()
     prev = max((e for _, e in bounds if e <= start), default=0)
     after = [m for m in YEAR.finditer(sentence, end, nxt)]
     for m in after:
@@ -91,7 +98,13 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
             continue
         bounds = [(b, e) for b, e, *_ in found]
         fallback = a.section_topics(block)
+        last_year: int | None = None
         for start, end, kind, value, cur, raw in sorted(found):
+            year = _year_for(sentence, start, end, bounds)
+            # "in 2025 3,5 miljard euro, waarvan 500 miljoen euro voor munitie": the part shares the year
+            if year is None and _PART_OF.search(sentence[:start]):
+                year = last_year
+            last_year = year
             rows.append(
                 {
                     "doc_id": a.doc.doc_id,
@@ -99,7 +112,7 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
                     "kind": kind,
                     "value": value,
                     "currency": cur,
-                    "year": _year_for(sentence, start, end, bounds),
+                    "year": year,
                     "raw": raw,
                     "topic_id": _nearest_topic(s.hits, start, fallback),
                     "evidence": sentence,

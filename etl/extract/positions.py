@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from etl.extract.common import Analysis, MeetingRef, section
 from etl.geo import gazetteer
+from etl.textutil import fold
 
 # Who speaks for the Netherlands (folded text)
 _ACTOR = re.compile(
@@ -14,85 +19,39 @@ _ACTOR = re.compile(
     r"\bde nederlandse (?P<delegation>delegatie|inzet|vertegenwoordiger|ambassadeur|permanente vertegenwoordiger)\b|"
     r"\b(?P<pm>(?:de )?minister-president|de (?:nederlandse )?premier)\b|"
     r"\b(?P<minister>de (?:nederlandse )?minister(?: van (?:buitenlandse zaken|defensie))?)\b(?! van (?!buitenlandse|defensie))|"
-    r"\b(?P<first>ik|wij)\b"
+    r"\b(?P<first>ik|wij)\b|"
+    r"\bop (?P<request>verzoek|initiatief|aandringen|voorstel) van (?:nederland|het kabinet)\b"
 )
 _NOT_SUBJECT_BEFORE = re.compile(
     r"\b(?:in|aan|met|voor|naar|uit|bij|tegen|over|van|dan|tot|op|om|zonder|tussen|behalve|"
-    r"net als|evenals|namens|vanuit|richting|jegens)\s+$"
+    r"net als|evenals|namens|vanuit|richting|jegens|dankte|bedankte)\s+"
+    r"(?:(?:de |het )?[\w-]+(?:,\s*|\s+en\s+)){0,5}$"
 )
 _FOREIGN_BEFORE = re.compile(r"(?:\w+se|\w+sche|\w+ische|navo-|nato-|eu-)\s*$")
 # Sentences to parliament about the letter itself, not positions at a meeting
 _TO_PARLIAMENT = re.compile(
     r"\buw kamer\b|\bbied ik u\b|\bu hierbij\b|\binformeer ik u\b|\bzoals ik\b|\bheb ik u\b|"
-    r"\bwil ik u\b|\bik u\b|\bhierbij\b.{0,40}\bu\b|\bik verwijs\b|\bu vindt\b|\bu treft\b"
+    r"\bwil ik u\b|\bik u\b|\bhierbij\b.{0,40}\bu\b|\bik verwijs\b|\bu vindt\b|\bu treft\b|"
+    r"\b(?:met )?deze brief\b|\bvaste commissie\b|\bde kamer\b"
 )
 
-# Stance verbs, each with a priority for ties at one position (lower wins)
-_STANCES: list[tuple[str, int, str]] = [
-    (
-        "objects",
-        0,
-        r"\bbezwaar\w*|\bverzet(?:te|ten)?\b|\bwees\w*\b[^.;]{0,60}?\baf\b|\bwijst\b[^.;]{0,60}?\baf\b|"
-        r"\bafgewezen\b|\bverwierp\w*|\bverworpen\b|\bblokkeer\w*|\bis tegen\b|\bwas tegen\b|\bniet akkoord\b|"
-        r"\b(?:kan|kon|kunnen|konden) (?:\w+ ){0,3}niet instemmen|\bniet instemmen\b|\btegenstander\b|"
-        r"\bgeen voorstander\b|\bkeerde\w*\b[^.;]{0,40}?\bzich\b[^.;]{0,30}?\btegen\b|\bverzette\w*",
-    ),
-    (
-        "concern",
-        1,
-        r"\bzorgen\b(?! voor| dat)|\bzorg\b(?! voor| dragen| te\b)|\bzorgelijk\w*|\bbezorgd\w*|"
-        r"\bteleurstelling\b|\bteleurgesteld\b|\bbetreur\w*|\bkritisch\w*|\bkritiek\b|\bveroordeel\w*|"
-        r"\bwaarschuw\w*|\bgewaarschuwd\b|\bsprak\w*\b[^.;]{0,40}?\b(?:zorg\w*|teleurstelling|bezorgdheid|kritiek)\b[^.;]{0,20}?\buit\b|"
-        r"\buitte\w*\b[^.;]{0,30}?\b(?:zorg\w*|teleurstelling|bezorgdheid|kritiek)",
-    ),
-    (
-        "proposes",
-        2,
-        r"\bstel(?:de|den|t)?\b(?:\s+\w+){0,4}?\s+voor\b(?=\s+(?:om|te|dat|een|,)|[.,;])|\bvoorgesteld\b|"
-        r"\bvoorstel\w*\b|\bdiende\w*\b[^.;]{0,80}?\bin\b|\bingediend\b|\bnon-paper\b|\blanceerde\w*|"
-        r"\bnam\w* het initiatief\b|\binitiatief\b|\bpresenteerde\w*|\bagendeerde\w*|\bgeagendeerd\b|"
-        r"\bbood\w*\b[^.;]{0,60}?\baan\b|\baangeboden\b",
-    ),
-    (
-        "calls_for",
-        3,
-        r"\bpleit\w*|\bbepleit\w*|\bgepleit\b|\bpleidooi\b|\bri[e]p\w*\b[^.;]{0,80}?\bop\b|"
-        r"\broep\w*\b[^.;]{0,80}?\bop\b|\bopgeroepen\b|\boproep\w*|\bdr[io]ng\w*\b[^.;]{0,60}?\baan\b|"
-        r"\baangedrongen\b|\bverzocht\b|\bverzoek\w*|\bvroeg\w*\b|\bgevraagd\b|\bvraagt\b|"
-        r"\bzet(?:te|ten)?\b[^.;]{0,30}?\bzich\b[^.;]{0,60}?\bin\b|\bingezet\b|\binzetten\b|\bmoedigde\w*\b[^.;]{0,60}?\baan\b|"
-        r"\baangemoedigd\b|\bstreeft\b|\bstreefde\w*|\bstreven\b|\bwil(?:de|den)?\b[^.;]{0,40}?\b(?:dat|graag)\b|"
-        r"\bhecht\w*\b[^.;]{0,40}?\baan\b|\bmoet(?:en)?\b[^.;]{0,20}?\bworden\b",
-    ),
-    (
-        "emphasises",
-        4,
-        r"\bbenadruk\w*|\bonderstr[e]\w*|\bonderstreept\b|\bwees\b[^.;]{0,60}?\bop\b|"
-        r"\bwijst\b[^.;]{0,60}?\bop\b|\bgewezen\b|\bbracht\w*\b[^.;]{0,80}?\b(?:onder de aandacht|voor het voetlicht|naar voren|in herinnering|in)\b|"
-        r"\bbrengt\b[^.;]{0,60}?\bonder de aandacht|\bherinnerde\w*|\bhecht\w*\b[^.;]{0,40}?\bbelang|"
-        r"\bbelicht\w*|\bhamerde\w*|\bmaakte\w* duidelijk\b|\bmaakt duidelijk\b|\bmarkeerde\w*|\baandacht gevraagd\b",
-    ),
-    (
-        "supports",
-        5,
-        r"\bsteun(?:de|den|t)?\b|\bgesteund\b|\bondersteun\w*|\bverwelkom\w*|\bonderschr\w*|"
-        r"\bwaardering\b|\bwaardeer\w*|\bvoorstander\b|\bsta(?:at|an|ond|onden) achter\b|"
-        r"\bsloot\w*\b[^.;]{0,40}?\bzich\b[^.;]{0,30}?\baan\b|\bjuich\w*\b|\bverheugd\b|\bis positief\b|"
-        r"\bzegde\w*\b[^.;]{0,60}?\btoe\b|\btoegezegd\b|\btoezegging\b|\bdroeg\w* bij\b|\bbijgedragen\b|\bdraagt\b[^.;]{0,60}?\bbij\b|"
-        r"\bstel(?:t|de|den)\b[^.;]{0,60}?\bbeschikbaar\b|\bcommitteer\w*|\bgecommitteerd\b|\bkan\b[^.;]{0,30}?\binstemmen\b|"
-        r"\bstemt\w* in\b|\bstemde\w* in\b|\binstemming\b|\bsprak\w*\b[^.;]{0,40}?\b(?:steun|waardering|vertrouwen)\b[^.;]{0,20}?\buit\b",
-    ),
-    (
-        "states",
-        9,
-        r"\bgaf\w*\b[^.;]{0,60}?\baan\b|\baangegeven\b|\bstelde\w*\b|\bstelt\b|\bverklaarde\w*|"
-        r"\bdeelde\w*\b[^.;]{0,40}?\bmee\b|\blichtte\w*\b[^.;]{0,60}?\btoe\b|\bmerkte\w*\b[^.;]{0,40}?\bop\b|"
-        r"\bkondigde\w*\b[^.;]{0,60}?\baan\b|\bsprak\w*\b[^.;]{0,40}?\buit\b|\bis van mening\b|\bwas van mening\b|"
-        r"\bvindt\b|\bacht(?:te)?\b|\bconstateerde\w*|\bzei\b|\bgaat\b[^.;]{0,30}?\buit van\b|\bbenoemde\w*|"
-        r"\bdeed\w*\b[^.;]{0,40}?\boproep\b|\bzal\b[^.;]{0,60}?\b(?:leveren|bijdragen|investeren|inbrengen)\b|"
-        r"\bheeft\b[^.;]{0,40}?\b(?:toegezegd|geleverd|bijgedragen)\b|\bleverde\w*|\bkeek\w*\b[^.;]{0,40}?\buit\b",
-    ),
-]
-_STANCE_RE = [(name, prio, re.compile(rx)) for name, prio, rx in _STANCES]
+STANCES_PATH = Path(__file__).resolve().parents[1] / "stances.yaml"
+
+
+@lru_cache(maxsize=1)
+def stance_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
+    """(stance id, priority, compiled pattern) from etl/stances.yaml."""
+    data = yaml.safe_load(STANCES_PATH.read_text(encoding="utf-8"))
+    return [
+        (
+            entry["id"],
+            int(entry["priority"]),
+            re.compile("|".join(f"(?:{p})" for p in entry["patterns"])),
+        )
+        for entry in data["stances"]
+    ]
+
+
 _GROUP = re.compile(
     r"\b(?:waaronder|en ook|inclusief|zoals|onder wie|evenals)\s+(?:ook\s+)?nederland\b"
 )
@@ -102,8 +61,27 @@ _GROUP_NOUN = re.compile(
 _WITH = re.compile(r"\bsamen met\b|\bmet steun van\b|\bgezamenlijk met\b|\bin samenwerking met\b")
 
 
-def _actors(f: str) -> list[tuple[int, int, str]]:
-    """(start, end, actor) for every mention that can be the Dutch subject of a sentence."""
+_ACTOR_NAMES = {
+    "request": "Nederland",
+    "nl": "Nederland",
+    "cabinet": "het kabinet",
+    "delegation": "Nederland",
+    "pm": "de minister-president",
+    "minister": "de minister",
+    "first": "de minister",
+}
+_ANAPHOR = re.compile(r"^(?:\w+\s+){0,3}?(?P<pronoun>hij|zij)\b")
+_SUBORDINATE = re.compile(r"\b(?:dat|die|welke|waarin|omdat|terwijl|nadat)\b")
+
+
+def _actors(
+    f: str, names: re.Pattern[str] | None, previous: str | None
+) -> list[tuple[int, int, str]]:
+    """(start, end, actor) for every mention that can be the Dutch subject of a sentence.
+
+    `names` finds the signing ministers by name ("minister Van Houtem"); `previous` is the Dutch
+    person who spoke in the sentence before, whom "hij"/"zij" at the start may refer to.
+    """
     out = []
     for m in _ACTOR.finditer(f):
         kind = m.lastgroup or ""
@@ -116,33 +94,27 @@ def _actors(f: str) -> list[tuple[int, int, str]]:
             continue
         if kind in ("minister", "pm") and _FOREIGN_BEFORE.search(before):
             continue
-        actor = {
-            "nl": "Nederland",
-            "cabinet": "het kabinet",
-            "delegation": "Nederland",
-            "pm": "de minister-president",
-            "minister": "de minister",
-            "first": "de minister",
-        }[kind]
-        out.append((m.start(), m.end(), actor))
-    return out
+        out.append((m.start(), m.end(), _ACTOR_NAMES[kind] if kind != "request" else "request"))
+    if names is not None:
+        out += [(m.start(), m.end(), "de minister") for m in names.finditer(f)]
+    if previous and (m := _ANAPHOR.match(f)):
+        out.append((m.start("pronoun"), m.end("pronoun"), previous))
+    return sorted(out)
 
 
 def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | None:
     """The stance of the Dutch actor in a sentence and the actor, or None when it takes none."""
+    if any(actor == "request" for *_, actor in actors):
+        return "calls_for", "Nederland"  # "Op verzoek van Nederland werd …"
     matches = sorted(
-        (m.start(), prio, name, m.end()) for name, prio, rx in _STANCE_RE for m in rx.finditer(f)
+        (m.start(), prio, name) for name, prio, rx in stance_patterns() for m in rx.finditer(f)
     )
-    for start, _prio, name, _end in matches:
+    for start, _prio, name in matches:
         for a_start, a_end, actor in actors:
             if a_end <= start:
                 # actor first: the verb belongs to it unless another clause intervenes
-                between = f[a_end:start]
-                if (
-                    not re.search(r"\b(?:dat|die|welke|waarin|omdat|terwijl|nadat)\b", between)
-                    or actor == "Nederland"
-                    and "waaronder" in f[:a_start]
-                ):
+                grouped = actor == "Nederland" and "waaronder" in f[:a_start]
+                if grouped or not _SUBORDINATE.search(f[a_end:start]):
                     return name, actor
             elif 0 <= a_start - start <= 40 and not re.search(
                 r"\b(?:dat|om|die|of)\b", f[start:a_start]
@@ -150,6 +122,18 @@ def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | Non
                 # inversion: "pleitte Nederland voor", "riep Nederland … op"
                 return name, actor
     return None
+
+
+def _signatory_names(a: Analysis) -> re.Pattern[str] | None:
+    """ "minister Van Houtem": the signing ministers named by surname."""
+    surnames = []
+    for sig in a.doc.signatories:
+        words = [w for w in re.split(r"\s+", fold(sig.name)) if w and not w.endswith(".")]
+        if words:
+            surnames.append(re.escape(" ".join(words)))
+    if not surnames:
+        return None
+    return re.compile(rf"\b(?:de )?minister(?:-president)?\s+(?:{'|'.join(surnames)})\b")
 
 
 def _co_actors(sentence: str, f: str) -> list[str]:
@@ -177,17 +161,23 @@ def extract_positions(a: Analysis, doc_kind: str, meeting: MeetingRef) -> list[d
     """Every sentence in which the Netherlands, its government or minister takes a stance."""
     rows: list[dict] = []
     doc = a.doc
+    names = _signatory_names(a)
+    previous: tuple[object, str] | None = None  # (block, Dutch person) of the sentence before
     for s in a.sentences:
         sentence, block, f = s.text, s.block, s.folded
+        before = previous[1] if previous and previous[0] is s.block else None
+        previous = None
         if _TO_PARLIAMENT.search(f):
             continue
-        actors = _actors(f)
+        actors = _actors(f, names, before)
         if not actors:
             continue
         found = _stance(f, actors)
         if not found:
             continue
         stance, actor = found
+        if actor in ("de minister", "de minister-president"):
+            previous = (s.block, actor)
         topics = list(s.topics) or a.section_topics(block)
         rows.append(
             {

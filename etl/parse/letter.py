@@ -313,9 +313,13 @@ def _head_line(doc: Document, parts: list[str]) -> bool:
             doc.title = m.group(1)
         elif _ADDRESS.match(t) or _LETTER_FIELD.match(t):
             pass
-        elif _BARE_DATE.match(t) and (d := parse_date(t)):
-            doc.letter_date = doc.letter_date or d
-        elif (m := _PLACE_DATE.match(t)) and len(t) < 80 and (d := parse_date(m.group(1) or t)):
+        elif (
+            _BARE_DATE.match(t)
+            and (d := parse_date(t))
+            or (m := _PLACE_DATE.match(t))
+            and len(t) < 80
+            and (d := parse_date(m.group(1) or t))
+        ):
             doc.letter_date = doc.letter_date or d
         elif _LETTERHEAD.match(t) and len(t) < 80:
             if t.lower().startswith("ministerie van") and not doc.ministry:

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import Rejected
+from etl.sources.sidecar import apply_sidecar, read_sidecar
 from etl.store import current_build, new_build_dir, publish, read_tables, write_table
 from etl.tables import SCHEMAS, TABLES, frame
 
@@ -108,18 +109,6 @@ def _stat_key(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}{extra}"
 
 
-def read_sidecar(path: Path) -> dict:
-    """The metadata stamped beside a fetched or generated file (`<file>.meta.json`), if any."""
-    side = Path(f"{path}.meta.json")
-    if not side.is_file():
-        return {}
-    try:
-        data = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, list[dict]]:
     """Parse and extract one file; a rejected file becomes one rejects row."""
     from etl.extract import extract_all
@@ -131,15 +120,8 @@ def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, li
                 f"file too large ({len(data) // 1_000_000} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB)"
             )
         doc = parse_file(path, data, sha256, source_path=rel)
-        side = read_sidecar(path)
-        doc.source_url = side.get("source_url") or doc.source_url
-        if isinstance(side.get("identifier"), str) and side["identifier"].startswith(
-            ("kst-", "blg-")
-        ):
-            doc.doc_id_hint = side["identifier"]
-        doc.is_synthetic = (
-            bool(side.get("is_synthetic")) or doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
-        )
+        apply_sidecar(doc, read_sidecar(path))
+        doc.is_synthetic = doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
         return extract_all(doc)
     except Rejected as e:
         return {"rejects": [{"source_path": rel, "reason": str(e), "sha256": sha256}]}

@@ -32,7 +32,8 @@ _FOREIGN_BEFORE = re.compile(r"(?:\w+se|\w+sche|\w+ische|navo-|nato-|eu-)\s*$")
 _TO_PARLIAMENT = re.compile(
     r"\buw kamer\b|\bbied ik u\b|\bu hierbij\b|\binformeer ik u\b|\bzoals ik\b|\bheb ik u\b|"
     r"\bwil ik u\b|\bik u\b|\bhierbij\b.{0,40}\bu\b|\bik verwijs\b|\bu vindt\b|\bu treft\b|"
-    r"\b(?:met )?deze brief\b|\bvaste commissie\b|\bde kamer\b"
+    r"\b(?:met )?deze brief\b|\bvaste commissie\b|\bde kamer\b|\bde commissie\b|\bhet lid\b|"
+    r"\bkamerleden\b|\bhieronder\b|\bnader in op\b"
 )
 
 STANCES_PATH = Path(__file__).resolve().parents[1] / "stances.yaml"
@@ -52,6 +53,7 @@ def stance_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
     ]
 
 
+_GROUPED = re.compile(r"\b(?:waaronder|onder wie|en ook|inclusief)\s+(?:ook\s+)?nederland\b")
 _GROUP = re.compile(
     r"\b(?:waaronder|en ook|inclusief|zoals|onder wie|evenals)\s+(?:ook\s+)?nederland\b"
 )
@@ -71,6 +73,12 @@ _ACTOR_NAMES = {
     "first": "de minister",
 }
 _ANAPHOR = re.compile(r"^(?:\w+\s+){0,3}?(?P<pronoun>hij|zij)\b")
+# "voerde ik bilateraal overleg met … over de steun aan Oekraïne": a talk, not a stance
+_TALK = re.compile(
+    r"\b(?:voerde\w*|had\w*)\b[^.;]{0,40}\b(?:overleg|gesprek\w*|ontmoeting\w*)\b[^.;]{0,30}\bmet\b|"
+    r"\bsprak\w*\b(?:(?!\buit\b)[^.;]){0,60}\bmet\b|\bbilateraal\b|\ben marge\b|\bin de marge\b|\bontmoette\w*\b"
+)
+_SUBJECT_NOUN_VERB = re.compile(r"\s+(?:is|was|zal|blijft|richt|betreft|zijn|waren)\b")
 _SUBORDINATE = re.compile(r"\b(?:dat|die|welke|waarin|omdat|terwijl|nadat)\b")
 
 
@@ -94,6 +102,9 @@ def _actors(
             continue
         if kind in ("minister", "pm") and _FOREIGN_BEFORE.search(before):
             continue
+        # "de Nederlandse inzet" is the subject only when a verb follows ("… is gericht op")
+        if kind == "delegation" and not _SUBJECT_NOUN_VERB.match(f, m.end()):
+            continue
         out.append((m.start(), m.end(), _ACTOR_NAMES[kind] if kind != "request" else "request"))
     if names is not None:
         out += [(m.start(), m.end(), "de minister") for m in names.finditer(f)]
@@ -106,8 +117,12 @@ def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | Non
     """The stance of the Dutch actor in a sentence and the actor, or None when it takes none."""
     if any(actor == "request" for *_, actor in actors):
         return "calls_for", "Nederland"  # "Op verzoek van Nederland werd …"
+    talk = _TALK.search(f)
+    limit = talk.start() if talk else len(f)
     matches = sorted(
-        (m.start(), prio, name) for name, prio, rx in stance_patterns() for m in rx.finditer(f)
+        (m.start(), prio, name)
+        for name, prio, rx in stance_patterns()
+        for m in rx.finditer(f, 0, limit)
     )
     for start, _prio, name in matches:
         for a_start, a_end, actor in actors:
@@ -116,10 +131,10 @@ def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | Non
                 grouped = actor == "Nederland" and "waaronder" in f[:a_start]
                 if grouped or not _SUBORDINATE.search(f[a_end:start]):
                     return name, actor
-            elif 0 <= a_start - start <= 40 and not re.search(
-                r"\b(?:dat|om|die|of)\b", f[start:a_start]
-            ):
-                # inversion: "pleitte Nederland voor", "riep Nederland … op"
+            elif 0 <= a_start - start <= (
+                110 if _GROUPED.search(f, 0, a_end) else 40
+            ) and not re.search(r"\b(?:dat|om|die|of)\b", f[start:a_start]):
+                # inversion: "pleitte Nederland voor", "steunden veel bondgenoten, waaronder Nederland, …"
                 return name, actor
     return None
 

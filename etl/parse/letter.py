@@ -44,6 +44,8 @@ def join_hyphenated(left: str, right: str) -> str:
     stem = left[:-1]
     prev = stem[-1:] if stem else ""
     nxt = right[:1]
+    if right in ("en", "of", "tot", "t/m"):
+        return left + " " + right  # "NAVO- en EU-missies": a suspended compound
     if not prev.isalpha() or prev.isupper() or (prev.lower() in _VOWELS and nxt.lower() in _VOWELS):
         return left + right
     return stem + right
@@ -87,6 +89,10 @@ def repair_page_breaks(blocks: list[RawBlock]) -> list[RawBlock]:
                     continue
         out.append(b)
     return out
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 # -- lines and headings shared by the text formats ------------------------------------------
@@ -176,24 +182,74 @@ _NAME = re.compile(
 )
 
 
+_OFFICE = re.compile(r"\b(?:minister-president|ministers?|staatssecretaris(?:sen)?)\b", re.I)
+_SPLIT = re.compile(
+    r"\s*,\s*(?=(?:de\s+)?(?:van|voor|minister|staatssecretaris)\b)"
+    r"|\s+en\s+(?=(?:van|voor|de)\b)",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:de\s+)?(?:minister-president|ministers?|staatssecretaris(?:sen)?)?\s*", re.I
+)
+_KNOWN_MINISTRIES = (
+    "Algemene Zaken",
+    "Binnenlandse Zaken en Koninkrijksrelaties",
+    "Buitenlandse Handel en Ontwikkelingssamenwerking",
+    "Buitenlandse Zaken",
+    "Defensie",
+    "Economische Zaken en Klimaat",
+    "Economische Zaken",
+    "Europese Zaken",
+    "Financiën",
+    "Infrastructuur en Waterstaat",
+    "Justitie en Veiligheid",
+    "Veiligheid en Justitie",
+    "Ontwikkelingssamenwerking",
+    "Sociale Zaken en Werkgelegenheid",
+    "Volksgezondheid, Welzijn en Sport",
+    "Onderwijs, Cultuur en Wetenschap",
+    "Asiel en Migratie",
+    "Klimaat en Groene Groei",
+)
+_SMALL = {"en", "van", "voor", "der", "de", "het"}
+
+
+def _title_case(text: str) -> str:
+    words = _squash(text).split(" ")
+    return " ".join(
+        w.lower() if i and w.lower() in _SMALL else w[:1].upper() + w[1:].lower()
+        for i, w in enumerate(words)
+    )
+
+
+def _ministry_name(raw: str) -> str:
+    low = _squash(raw).lower()
+    for known in _KNOWN_MINISTRIES:
+        if low == known.lower() or low.startswith(known.lower() + " "):
+            return known
+    return _title_case(raw)
+
+
 def ministry_from_title(title: str) -> str | None:
-    """ "BRIEF VAN DE MINISTERS VAN BUITENLANDSE ZAKEN EN VAN DEFENSIE" → "Buitenlandse Zaken; Defensie"."""
-    m = re.search(r"\bministers?\s+(?:van|voor)\s+(.+)$", title, re.IGNORECASE)
+    """Ministry (or ministries, "; "-joined) of a letter's title or a signature's role line."""
+    if not title:
+        return None
+    m = _OFFICE.search(title)
     if not m:
         return None
-    parts = re.split(
-        r"\s+en\s+(?:van|voor)\s+|,\s*(?:van|voor)\s+", m.group(1).strip(" .,"), flags=re.IGNORECASE
-    )
-    names = [_ministry_name(p) for p in parts if p.strip()]
-    return "; ".join(n for n in names if n) or None
-
-
-def _ministry_name(text: str) -> str:
-    words = re.sub(r"\s+", " ", text.strip(" .,")).split(" ")
-    small = {"en", "van", "voor", "de", "het"}
-    return " ".join(
-        w.lower() if w.lower() in small else w[:1].upper() + w[1:].lower() for w in words
-    )
+    names: list[str] = []
+    for piece in _SPLIT.split(title[m.start() :]):
+        piece = _LEAD.sub("", piece.strip())
+        hit = re.match(r"^(?:van|voor)\s+(.+)$", piece, re.I)
+        if not hit:
+            continue
+        raw = hit.group(1).strip(" .,;:")
+        if not raw:
+            continue
+        name = _ministry_name(raw)
+        if name not in names:
+            names.append(name)
+    return "; ".join(names) if names else None
 
 
 def _vergaderjaar_for(d: date) -> str:

@@ -15,11 +15,11 @@ WORKERS ?= 2
 .PHONY: all setup etl fetch build build-demo demo serve dev test lint format bench clean
 
 all: setup
-	@$(MAKE) --no-print-directory fetch || echo "make: fetching from the official source failed (offline?); going on with the corpus on disk"
+	@$(MAKE) --no-print-directory fetch || echo "make: could not fetch from the official source (offline?); going on with the corpus on disk"
 	@if [ -n "$$(find $(CORPUS) -type f -name '*.xml' 2>/dev/null | head -1)" ]; then \
 		$(MAKE) --no-print-directory build; \
 	else \
-		echo "make: no real corpus in $(CORPUS); using the SYNTHETIC demo corpus (make demo)"; \
+		echo "make: no real corpus in $(CORPUS); building the SYNTHETIC demo corpus instead (make demo)"; \
 		$(MAKE) --no-print-directory demo; \
 	fi
 	@$(MAKE) --no-print-directory serve
@@ -33,11 +33,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Scheduled run: fetch new papers, then build. One at a time (flock); see README "Scheduling".
+# Scheduled run: fetch new papers, then build what we have (also when the fetch failed).
+# One run at a time: a second one says so and stops; the kernel frees the lock if a run dies.
 etl: setup
-	@mkdir -p logs
-	@flock --nonblock .etl.lock $(MAKE) --no-print-directory fetch build \
-		|| { echo "make etl: another run holds .etl.lock (or it failed); see above"; exit 1; }
+	@flock --nonblock --conflict-exit-code 75 .etl.lock sh -c '\
+		$(MAKE) --no-print-directory fetch; f=$$?; \
+		$(MAKE) --no-print-directory build || exit 1; \
+		[ $$f -eq 0 ] || { echo "make etl: built, but the fetch failed (see above)"; exit 3; }'; \
+	s=$$?; [ $$s -ne 75 ] || echo "make etl: another run is in progress (.etl.lock is held); not starting a second one"; \
+	exit $$s
 
 fetch: setup
 	$(PYTHON) -m etl fetch --dossier $(DOSSIER) --corpus $(CORPUS)

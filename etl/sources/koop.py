@@ -334,6 +334,9 @@ class _Http:
                 problem = f"timed out ({type(e).__name__})"
             except httpx.TransportError as e:
                 problem = f"connection failed ({type(e).__name__}: {e})"
+                if _NO_NAME.search(str(e)):
+                    # no DNS: offline, or a mistyped host; retrying will not help
+                    raise FetchError(f"{url}: cannot resolve the host (offline?): {e}") from e
             else:
                 if status == 404:
                     raise _NotFound(url)
@@ -357,6 +360,13 @@ class _Http:
             if attempt < self.retries:
                 self.sleep(wait)
         raise FetchError(f"{url}: giving up after {self.retries + 1} attempts: {problem}")
+
+
+_NO_NAME = re.compile(
+    r"name or service not known|temporary failure in name resolution|nodename nor servname|"
+    r"no address associated|getaddrinfo failed",
+    re.IGNORECASE,
+)
 
 
 def _retry_after(value: str | None) -> float | None:

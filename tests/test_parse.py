@@ -223,3 +223,19 @@ def test_fold_keeps_length() -> None:
     s = "Oekraïne – Israël ‘x’"
     assert fold(s) == "oekraine - israel 'x'"
     assert len(fold(s)) == len(s)
+
+
+def test_taxonomy_validation() -> None:
+    from etl.taxonomy import parse_taxonomy
+
+    ok = parse_taxonomy("topics:\n  - {id: ukraine, patterns: ['oekrai\\w*', '\\bkyiv\\b']}\n")
+    assert ok.find("De Oekraïense steun en Kyiv") == {"ukraine": ["oekraiense", "kyiv"]}
+    for bad, message in [
+        ("topics:\n  - {id: Ukraine, patterns: [x]}\n", "snake_case"),
+        ("topics:\n  - {id: a, patterns: ['(']}\n", "bad pattern"),
+        ("topics:\n  - {id: a, patterns: ['Oekraine']}\n", "lowercase"),
+        ("topics:\n  - {id: a, patterns: []}\n", "no patterns"),
+        ("topics:\n  - {id: a, patterns: [x]}\n  - {id: a, patterns: [y]}\n", "twice"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            parse_taxonomy(bad)

@@ -40,17 +40,15 @@ STANCES_PATH = Path(__file__).resolve().parents[1] / "stances.yaml"
 
 
 @lru_cache(maxsize=1)
-def stance_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
-    """(stance id, priority, compiled pattern) from etl/stances.yaml."""
+def stance_pattern() -> re.Pattern[str]:
+    """All stance verbs of etl/stances.yaml in one pattern, a named group per stance, by priority."""
     data = yaml.safe_load(STANCES_PATH.read_text(encoding="utf-8"))
-    return [
-        (
-            entry["id"],
-            int(entry["priority"]),
-            re.compile("|".join(f"(?:{p})" for p in entry["patterns"])),
+    entries = sorted(data["stances"], key=lambda e: int(e["priority"]))
+    return re.compile(
+        "|".join(
+            f"(?P<{e['id']}>" + "|".join(f"(?:{p})" for p in e["patterns"]) + ")" for e in entries
         )
-        for entry in data["stances"]
-    ]
+    )
 
 
 _GROUPED = re.compile(r"\b(?:waaronder|onder wie|en ook|inclusief)\s+(?:ook\s+)?nederland\b")
@@ -119,12 +117,9 @@ def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | Non
         return "calls_for", "Nederland"  # "Op verzoek van Nederland werd …"
     talk = _TALK.search(f)
     limit = talk.start() if talk else len(f)
-    matches = sorted(
-        (m.start(), prio, name)
-        for name, prio, rx in stance_patterns()
-        for m in rx.finditer(f, 0, limit)
-    )
-    for start, _prio, name in matches:
+    # leftmost verb first; at one place the stance listed first (lowest priority) wins
+    for m in stance_pattern().finditer(f, 0, limit):
+        start, name = m.start(), m.lastgroup or ""
         for a_start, a_end, actor in actors:
             if a_end <= start:
                 # actor first: the verb belongs to it unless another clause intervenes

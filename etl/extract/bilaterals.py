@@ -13,7 +13,7 @@ _TRIGGER = re.compile(
     r"^(?:ook\s+)?(?P<lead>met)\b(?=.{0,120}?\b(?:sprak|besprak|voerde|had)\b)|"
     r"(?P<with>"
     r"\bontmoette\w*\b|\bontmoet\b|\bontmoeting(?:en)? met\b|"
-    r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+[\w-]+){0,4}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
+    r"\b(?:sprak|spraken|spreek|gesproken)\b(?:\s+[\w-]+){0,8}?\s+(?:onder (?:meer|andere)\s+)?met\b|"
     r"\b(?:gesprek|gesprekken|overleg|onderhoud|kennismaking|bilateraal|bilaterale (?:gesprekken|gesprek|ontmoeting\w*|overleggen|contacten))\b[^.;]{0,60}?\bmet\b|"
     r"\bbilateraal\b[^.;]{0,40}?\b(?:met|gesproken)\b|"
     r"\bbilateral (?:meetings?|talks)\b[^.;]{0,40}?\bwith\b"
@@ -33,6 +33,7 @@ _CALLED_OFF = re.compile(
     r"\bging\b[^.;]{0,60}\bniet door\b|geannuleerd|afgezegd|kon\b[^.;]{0,40}\bniet plaatsvinden|\bafgelast"
 )
 _AND_WITH = re.compile(r"(?:\ben|,|;|\book|\balsook|\bevenals)\s+(?:ook\s+)?met\b")
+_ALLIES = re.compile(r"\b(?:bondgenoten|ministers|lidstaten|leiders|regeringsleiders|landen)\b")
 _SPEAKER = re.compile(r"\b(?:ik|minister|premier|minister-president|hij|zij)\b")
 _SUBJECT_CUE = re.compile(
     r"aan bod|besproken|spraken|ging het|stond\w* centraal|onderwerp|kwam\w*\b.{0,40}\bter sprake|\bover\b"
@@ -84,8 +85,10 @@ def extract_bilaterals(a: Analysis, meeting: MeetingRef) -> list[dict]:
         trigger = _TRIGGER.search(f)
         if not trigger or "samen met" in f[max(0, trigger.start() - 6) : trigger.end()]:
             continue
-        # "spraken over" among allies is a discussion, not a conversation with partners
-        if not (_MARGIN.search(f) or _SPEAKER.search(f)):
+        # "spraken over" among allies is a discussion, not a conversation with partners;
+        # "bondgenoten spraken met de Russische minister" is theirs, not the Dutch minister's
+        head = f if trigger.group("lead") else f[: trigger.end()]
+        if not (_SPEAKER.search(head) or _MARGIN.search(f) and not _ALLIES.search(head)):
             continue
         if _CALLED_OFF.search(f):
             continue  # "een geplande ontmoeting … ging niet door"

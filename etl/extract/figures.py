@@ -11,7 +11,7 @@ _WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _NUM = rf"(?:\d{{1,3}}(?:[.\u00a0 ]\d{{3}})+(?:,\d+)?|\d+(?:[.,]\d+)?|{_WORDS})"
 _SCALE = r"(?:miljoen|miljard|biljoen|mln\.?|mld\.?|mrd\.?|million|billion|bn\b|duizend|k\b)"
 _CUR_PRE = r"(?:€|eur\b|euro\b|us\$|\$|usd\b|us-dollar\b|dollar\b)"
-_CUR_POST = r"(?:euro|eur\b|€|dollar|us-dollar|amerikaanse dollar|usd\b)"
+_CUR_POST = r"(?:euro\b|eur\b|€|dollars?\b|us-dollars?\b|amerikaanse dollars?\b|usd\b)"
 SCALES = {
     "miljoen": 1e6,
     "mln": 1e6,
@@ -27,7 +27,8 @@ SCALES = {
 }
 AMOUNT = re.compile(
     rf"(?P<pre>{_CUR_PRE})\s?(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
-    rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})",
+    # "2024 EUR 1,13 miljard": a currency followed by a number is that number's prefix
+    rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})(?!\s?\d)",
     re.IGNORECASE,
 )
 _MAYBE = re.compile(r"\d|€|\$|procent|euro|dollar", re.IGNORECASE)

@@ -32,6 +32,13 @@ def is_nato_related(doc: Document) -> bool:
     return doc.dossier == "28676" or bool(_NATO.search(fold(doc.text[:20000])))
 
 
+# A letter that answers questions or reports on a promise is neither report nor agenda
+_OTHER = re.compile(
+    r"\b(?:ga ik\b.{0,60}\bin op|gaan wij\b.{0,60}\bin op|beantwoord\w*|antwoord(?:en)? op|"
+    r"reageer ik|reactie op|vragen (?:van|die)|het lid\b|de leden\b|de commissie vroeg)"
+)
+
+
 def classify_kind(doc: Document) -> str:
     """verslag, geannoteerde_agenda or other, from the title, covering letter and first heading."""
     texts: list[str] = [doc.title or ""]
@@ -45,6 +52,8 @@ def classify_kind(doc: Document) -> str:
         t = fold(text)
         if _REFERENCE.search(t):
             continue
+        if _OTHER.search(t):
+            return "other"
         agenda, report = _AGENDA.search(t), _REPORT.search(t)
         if agenda and (not report or agenda.start() < report.start()):
             return "geannoteerde_agenda"

@@ -12,7 +12,7 @@ PORT ?= 8050
 DOSSIER ?= 28676
 WORKERS ?= 2
 
-.PHONY: all setup etl fetch build build-demo demo serve dev test lint format bench clean
+.PHONY: all setup etl fetch build demo score serve dev test lint format bench clean
 
 all: setup
 	@$(MAKE) --no-print-directory fetch || echo "make: could not fetch from the official source (offline?); going on with the corpus on disk"
@@ -52,6 +52,10 @@ build: setup
 demo: setup
 	$(PYTHON) -m etl demo --out $(DEMO_CORPUS)
 	$(PYTHON) -m etl build --corpus $(DEMO_CORPUS) --out $(DATA)
+
+# Score extraction on the default demo corpus against its ground truth (kept in docs/)
+score: demo
+	$(PYTHON) -m etl score --truth $(DEMO_CORPUS) --out $(DATA) --csv docs/demo_scores.csv
 
 serve: setup
 	@echo "Dashboard: http://$(HOST):$(PORT)/"

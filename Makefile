@@ -12,7 +12,7 @@ PORT ?= 8050
 DOSSIER ?= 28676
 WORKERS ?= 2
 
-.PHONY: all setup etl fetch build demo score serve dev test lint format bench clean
+.PHONY: all setup etl fetch build demo score serve dev screenshots test lint format bench clean
 
 all: setup
 	@$(MAKE) --no-print-directory fetch || echo "make: could not fetch from the official source (offline?); going on with the corpus on disk"
@@ -63,6 +63,10 @@ serve: setup
 
 dev: setup
 	$(PYTHON) -m dashboard --data $(DATA) --host $(HOST) --port $(PORT) --debug
+
+# Screenshots of every view for the README (needs Chromium)
+screenshots: setup
+	$(PYTHON) -m dashboard.screenshots --data $(DATA) --out docs/screenshots --mobile
 
 lint: setup
 	$(BIN)/ruff format --check .

@@ -55,8 +55,13 @@ def doc_link(doc_id: str, st: State) -> dcc.Link:
     return dcc.Link(doc_id, href=doc_href(doc_id, st), className="doc-link")
 
 
-def official_url(doc_id: str, source_url: str | None) -> str | None:
-    """The official publication of a paper: source_url, else the KOOP page of a kst- id."""
+def official_url(doc_id: str, source_url: str | None, is_synthetic: bool = False) -> str | None:
+    """The official publication of a paper: source_url, else the KOOP page of a kst- id.
+
+    A synthetic demo document has no official publication, so it gets no link.
+    """
+    if is_synthetic:
+        return None
     if source_url and source_url.startswith(("https://", "http://")):
         return source_url
     if doc_id.startswith("kst-"):

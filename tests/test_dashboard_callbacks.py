@@ -369,8 +369,10 @@ def test_document_view_shows_script_as_text(data) -> None:
     marks = [c for c in _walk(view) if isinstance(c, html.Mark)]
     kinds = {m.className.split()[-1] for m in marks}
     assert {"hl-meeting", "hl-position", "hl-bilateral", "hl-figure"} <= kinds
-    link = next(c for c in _walk(view) if isinstance(c, html.A))
-    assert link.href == f"https://zoek.officielebekendmakingen.nl/{doc}.html"
+    # the official link exists only for real papers: a synthetic one was never published
+    synthetic = data.documents.filter(pl.col("doc_id") == doc)["is_synthetic"][0]
+    hrefs = [c.href for c in _walk(view) if isinstance(c, html.A)]
+    assert (f"https://zoek.officielebekendmakingen.nl/{doc}.html" in hrefs) is (not synthetic)
 
 
 def test_missing_document_gives_a_message(data) -> None:
@@ -391,6 +393,8 @@ def test_official_url() -> None:
     )
     assert official_url("kst-1", "https://example.org/x") == "https://example.org/x"
     assert official_url("blg-1", "javascript:alert(1)") is None
+    # a synthetic demo paper has no official publication to link to
+    assert official_url("kst-28676-9001", None, is_synthetic=True) is None
 
 
 def test_empty_tables_give_a_clear_message(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def doc_view(data: Data, st: ViewState) -> list[Any]:
     doc = row.row(0, named=True)
     text = doc["text"] or ""
     spans, facts = fact_spans(data, doc["doc_id"], text, lang)
-    link = official_url(doc["doc_id"], doc["source_url"])
+    link = official_url(doc["doc_id"], doc["source_url"], bool(doc["is_synthetic"]))
     meta = [
         fmt_date(doc["letter_date"], lang),
         pair(DOC_KINDS, doc["doc_kind"], lang),

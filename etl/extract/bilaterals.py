@@ -82,6 +82,8 @@ def extract_bilaterals(a: Analysis, meeting: MeetingRef) -> list[dict]:
     rows: dict[str, dict] = {}
     for i, s in enumerate(a.sentences):
         f = s.folded
+        if "met" not in f and "ontmoet" not in f and "bilater" not in f:
+            continue  # cheap test first: every bilateral trigger contains one of these
         trigger = _TRIGGER.search(f)
         if not trigger or "samen met" in f[max(0, trigger.start() - 6) : trigger.end()]:
             continue

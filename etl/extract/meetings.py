@@ -191,17 +191,20 @@ def _place(sentence: str, near: int = 0) -> tuple[str | None, str | None]:
 
 
 def _sessions(doc: Document) -> int | None:
+    """How many working sessions the text says there were (else the numbered session headings)."""
     for b in doc.blocks:
-        if b.part == "header" or b.kind == "heading":
+        if b.part == "header" or b.kind == "heading" or "sessie" not in (low := b.text.lower()):
             continue
         if m := _SESSIONS.search(fold(b.text)):
             word = m.group(1)
             return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
-        if _ONE_SESSION.search(b.text.lower()):
+        if _ONE_SESSION.search(low):
             return 1
     numbers: set[int] = set()
     for b in doc.blocks:
-        if b.kind == "heading" and (m := _SESSION_HEADING.match(fold(b.text))):
+        if b.kind != "heading" or "sessie" not in b.text.lower():
+            continue
+        if m := _SESSION_HEADING.match(fold(b.text)):
             numbers.add(int(m.group(1)) if m.group(1) else _ORDINALS[m.group(2)])
     return max(numbers) if numbers else None
 

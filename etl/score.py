@@ -46,30 +46,9 @@ from typing import Any
 import polars as pl
 
 from etl.store import read_tables
+from etl.tables import CORE_TOPIC_IDS
 
-TOPIC_IDS = frozenset(
-    {
-        "ukraine",
-        "russia",
-        "china",
-        "indo_pacific",
-        "defence_spending",
-        "defence_industry",
-        "western_balkans",
-        "enlargement",
-        "eu_nato",
-        "middle_east",
-        "hybrid_threats",
-        "terrorism",
-        "afghanistan",
-        "nuclear_deterrence",
-        "arms_control",
-        "cyber",
-        "common_funding",
-        "climate_security",
-        "partnerships",
-    }
-)
+TOPIC_IDS = frozenset(CORE_TOPIC_IDS)
 ROWS = (
     "documents",
     "meetings",

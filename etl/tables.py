@@ -99,6 +99,29 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
+# The topics DESIGN.md requires of the taxonomy (etl/taxonomy.yaml may add more): the demo
+# generator writes truth for these and the scorer scores these.
+CORE_TOPIC_IDS: tuple[str, ...] = (
+    "ukraine",
+    "russia",
+    "china",
+    "indo_pacific",
+    "defence_spending",
+    "defence_industry",
+    "western_balkans",
+    "enlargement",
+    "eu_nato",
+    "middle_east",
+    "hybrid_threats",
+    "terrorism",
+    "afghanistan",
+    "nuclear_deterrence",
+    "arms_control",
+    "cyber",
+    "common_funding",
+    "climate_security",
+    "partnerships",
+)
 MEETING_TYPES = ("FMM", "DMM", "SUMMIT", "INFORMAL_FMM", "INFORMAL_DMM", "OTHER")
 DOC_KINDS = ("verslag", "geannoteerde_agenda", "other")
 STANCES = ("calls_for", "supports", "emphasises", "proposes", "concern", "objects", "states")

@@ -239,3 +239,12 @@ def test_taxonomy_validation() -> None:
     ]:
         with pytest.raises(ValueError, match=message):
             parse_taxonomy(bad)
+
+
+def test_taxonomy_has_every_required_topic() -> None:
+    from etl.tables import CORE_TOPIC_IDS
+    from etl.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    assert set(CORE_TOPIC_IDS) <= set(taxonomy.ids())
+    assert all(taxonomy.label(t, "nl") and taxonomy.label(t, "en") for t in taxonomy.ids())

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.tables import CORE_TOPIC_IDS
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -38,27 +40,7 @@ class Item:
     topics: tuple[str, ...]
 
 
-TOPIC_IDS: tuple[str, ...] = (
-    "ukraine",
-    "russia",
-    "china",
-    "indo_pacific",
-    "defence_spending",
-    "defence_industry",
-    "western_balkans",
-    "enlargement",
-    "eu_nato",
-    "middle_east",
-    "hybrid_threats",
-    "terrorism",
-    "afghanistan",
-    "nuclear_deterrence",
-    "arms_control",
-    "cyber",
-    "common_funding",
-    "climate_security",
-    "partnerships",
-)
+TOPIC_IDS: tuple[str, ...] = CORE_TOPIC_IDS
 
 # Prevalence by era: (first year, weight) steps; a topic is absent before its first step.
 WEIGHTS: dict[str, tuple[tuple[int, float], ...]] = {

@@ -16,23 +16,24 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from etl.errors import Rejected
 from etl.sources.sidecar import apply_sidecar, read_sidecar
 from etl.store import current_build, new_build_dir, publish, read_tables, write_table
-from etl.tables import SCHEMAS, TABLES, frame
+from etl.tables import SCHEMAS, TABLES, empty, frame
 
 SIDECAR_SUFFIXES = (".meta.json", ".truth.json")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 FORMAT_PREFERENCE = {"op_xml": 0, "html": 1, "markdown": 2, "text": 3}
 SYNTHETIC_MARK = "SYNTHETISCH DEMODOCUMENT"
 PARALLEL_MIN_FILES = 64
+CHUNK_FILES = 64  # files per task sent to a worker
 
 
 @dataclass
@@ -89,24 +90,48 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def scan_corpus(corpus: Path) -> Iterator[Path]:
-    """Input files under the corpus, sorted; hidden files and sidecars are not inputs."""
-    for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIXES) or name.endswith(".tmp"):
+class CorpusFile(NamedTuple):
+    """An input file: absolute path, path relative to the corpus, and size:mtime stamp."""
+
+    path: str
+    rel: str
+    stat: str
+
+
+def _scan(corpus: Path) -> list[CorpusFile]:
+    """Input files under the corpus in a stable order; hidden files and sidecars are not inputs.
+
+    os.scandir and plain strings: at 50,000 files pathlib's overhead was most of a no-op run.
+    """
+    out: list[CorpusFile] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        names = {e.name for e in entries}
+        subdirs = []
+        for e in entries:
+            if e.name.startswith("."):
                 continue
-            yield Path(dirpath) / name
+            if e.is_dir(follow_symlinks=False):
+                subdirs.append(e)
+            elif e.is_file() and not e.name.endswith((*SIDECAR_SUFFIXES, ".tmp")):
+                st = e.stat()
+                stamp = f"{st.st_size}:{st.st_mtime_ns}"
+                if (side := e.name + ".meta.json") in names:
+                    ss = os.stat(os.path.join(folder, side))
+                    stamp += f"|{ss.st_size}:{ss.st_mtime_ns}"
+                out.append(CorpusFile(e.path, prefix + e.name, stamp))
+        for d in subdirs:
+            walk(d.path, f"{prefix}{d.name}/")
+
+    walk(str(corpus), "")
+    return out
 
 
-def _stat_key(path: Path) -> str:
-    st = path.stat()
-    side = Path(f"{path}.meta.json")
-    extra = ""
-    if side.exists():
-        ss = side.stat()
-        extra = f"|{ss.st_size}:{ss.st_mtime_ns}"
-    return f"{st.st_size}:{st.st_mtime_ns}{extra}"
+def scan_corpus(corpus: Path) -> list[Path]:
+    """Input files under the corpus, in the order the build reads them."""
+    return [Path(f.path) for f in _scan(corpus)]
 
 
 def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, list[dict]]:
@@ -116,44 +141,84 @@ def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, li
 
     try:
         if len(data) > MAX_FILE_BYTES:
-            raise Rejected(
-                f"file too large ({len(data) // 1_000_000} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB)"
-            )
+            raise Rejected(_too_large(len(data)))
         doc = parse_file(path, data, sha256, source_path=rel)
         apply_sidecar(doc, read_sidecar(path))
         doc.is_synthetic = doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
         return extract_all(doc)
     except Rejected as e:
-        return {"rejects": [{"source_path": rel, "reason": str(e), "sha256": sha256}]}
+        return _reject(rel, str(e), sha256)
     except RecursionError:
-        return {
-            "rejects": [
-                {"source_path": rel, "reason": "too deeply nested to parse", "sha256": sha256}
-            ]
-        }
+        return _reject(rel, "too deeply nested to parse", sha256)
     except Exception as e:  # noqa: BLE001 - one strange file must not stop the build
         reason = f"parser error ({type(e).__name__}: {e}); please report this file"
-        return {"rejects": [{"source_path": rel, "reason": reason[:500], "sha256": sha256}]}
+        return _reject(rel, reason[:500], sha256)
 
 
-def _work(item: tuple[str, str, str | None]) -> tuple[str, str, dict[str, list[dict]]]:
-    """Worker: read, hash and process one file (runs in a pool process)."""
-    path_s, rel, _ = item
-    path = Path(path_s)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return (
-            rel,
-            "",
-            {
-                "rejects": [
-                    {"source_path": rel, "reason": f"unreadable: {e.strerror}", "sha256": None}
-                ]
-            },
-        )
-    sha = hashlib.sha256(data).hexdigest()
-    return rel, sha, process_file(path, rel, data, sha)
+def _too_large(size: int) -> str:
+    limit = MAX_FILE_BYTES // 1_000_000
+    return f"file too large ({size // 1_000_000} MB; the limit is {limit} MB)"
+
+
+def _reject(rel: str, reason: str, sha256: str | None) -> dict[str, list[dict]]:
+    return {"rejects": [{"source_path": rel, "reason": reason, "sha256": sha256}]}
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What parsing one file gave: its hash, and its doc_id and format or why it was rejected."""
+
+    rel: str
+    sha: str | None
+    doc_id: str | None = None
+    source_format: str | None = None
+    reject: str | None = None
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """A batch of parsed files: one result per file, and the new rows of every table.
+
+    The frames carry a `_src` column (the file's relative path) so that the build can keep or
+    drop a file's rows after deciding between duplicates. Frames, not row dicts, cross the
+    process boundary: Arrow buffers pickle far faster than millions of small dicts.
+    """
+
+    files: list[FileResult]
+    frames: dict[str, pl.DataFrame]
+
+
+def _work_chunk(items: list[tuple[str, str]]) -> ChunkResult:
+    """Read, hash, parse and extract a batch of files (in a pool worker, or in the build itself)."""
+    files: list[FileResult] = []
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES if t != "rejects"}
+    for path_s, rel in items:
+        try:
+            size = os.stat(path_s).st_size
+            # a huge file is refused before it is read into memory
+            data = b"" if size > MAX_FILE_BYTES else Path(path_s).read_bytes()
+        except OSError as e:
+            files.append(FileResult(rel, None, reject=f"unreadable: {e.strerror or e}"))
+            continue
+        if size > MAX_FILE_BYTES:
+            files.append(FileResult(rel, None, reject=_too_large(size)))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        out = process_file(Path(path_s), rel, data, sha)
+        if out.get("rejects"):
+            files.append(FileResult(rel, sha, reject=out["rejects"][0]["reason"]))
+            continue
+        doc = out["documents"][0]
+        files.append(FileResult(rel, sha, doc["doc_id"], doc["source_format"]))
+        for table, table_rows in out.items():
+            for r in table_rows:
+                r["_src"] = rel
+            rows[table].extend(table_rows)
+    frames = {
+        t: frame(t, r).with_columns(pl.Series("_src", [x["_src"] for x in r], dtype=pl.String))
+        for t, r in rows.items()
+    }
+    return ChunkResult(files, frames)
 
 
 def _watch_parent() -> None:
@@ -238,10 +303,10 @@ def _build_locked(
     corpus: Path, out: Path, full: bool, jobs: int, progress: bool, t0: float
 ) -> BuildSummary:
     fingerprint = code_fingerprint()
-    paths = list(scan_corpus(corpus))
-    rels = [p.relative_to(corpus).as_posix() for p in paths]
-    keys = [_stat_key(p) for p in paths]
-    summary = BuildSummary(files=len(paths))
+    inputs = _scan(corpus)
+    rels = [f.rel for f in inputs]
+    keys = [f.stat for f in inputs]
+    summary = BuildSummary(files=len(inputs))
 
     _, _, prev_files = ({}, None, None) if full else _previous(out, fingerprint)
     known_sha: dict[tuple[str, str], str] = {}
@@ -268,23 +333,35 @@ def _build_locked(
         )
 
     # Which files need parsing: unknown stat, or a content hash not seen before
-    to_parse: list[tuple[str, str, str | None]] = []
+    to_parse: list[tuple[str, str]] = []
     file_sha: dict[str, str] = {}
-    for p, rel, key in zip(paths, rels, keys, strict=True):
+    for path, rel, key in inputs:
         sha = known_sha.get((rel, key))
         if sha is None and prev_tables is not None:
             try:
-                sha = hashlib.sha256(p.read_bytes()).hexdigest()
+                sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError:
                 sha = None
         if sha is not None and sha in reusable:
             file_sha[rel] = sha
         else:
-            to_parse.append((str(p), rel, None))
+            to_parse.append((path, rel))
 
-    results: dict[str, tuple[str, dict[str, list[dict]]]] = {}
+    results: dict[str, FileResult] = {}
+    new_frames: dict[str, list[pl.DataFrame]] = {t: [] for t in TABLES if t != "rejects"}
     bar = _progress(len(to_parse), progress and len(to_parse) > 20)
+    chunks = [to_parse[i : i + CHUNK_FILES] for i in range(0, len(to_parse), CHUNK_FILES)]
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+
+    def collect(res: ChunkResult) -> None:
+        for f in res.files:
+            results[f.rel] = f
+        for t, df in res.frames.items():
+            if df.height:
+                new_frames[t].append(df)
+        if bar:
+            bar.update(len(res.files))
+
     if n_jobs > 1 and len(to_parse) >= PARALLEL_MIN_FILES:
         # forkserver: workers do not inherit the build lock, so a killed build frees it at once
         ctx = multiprocessing.get_context("forkserver")
@@ -292,24 +369,19 @@ def _build_locked(
         with ProcessPoolExecutor(
             max_workers=n_jobs, mp_context=ctx, initializer=_watch_parent
         ) as pool:
-            for rel, sha, rows in pool.map(_work, to_parse, chunksize=32):
-                results[rel] = (sha, rows)
-                if bar:
-                    bar.update()
+            for res in pool.map(_work_chunk, chunks):
+                collect(res)
     else:
-        for item in to_parse:
-            rel, sha, rows = _work(item)
-            results[rel] = (sha, rows)
-            if bar:
-                bar.update()
+        for chunk in chunks:
+            collect(_work_chunk(chunk))
     if bar:
         bar.close()
     summary.parsed = len(results)
-    for rel, (sha, _) in results.items():
-        if sha:
-            file_sha[rel] = sha
+    for rel, f in results.items():
+        if f.sha:
+            file_sha[rel] = f.sha
 
-    tables = _assemble(rels, file_sha, results, prev_tables)
+    tables = _assemble(rels, file_sha, results, new_frames, prev_tables)
     summary.reused = len(rels) - len(results)
 
     build_dir = new_build_dir(out)
@@ -340,51 +412,41 @@ def _build_locked(
 def _assemble(
     rels: list[str],
     file_sha: dict[str, str],
-    results: dict[str, tuple[str, dict[str, list[dict]]]],
+    results: dict[str, FileResult],
+    new_frames: dict[str, list[pl.DataFrame]],
     prev: dict[str, pl.DataFrame] | None,
 ) -> dict[str, pl.DataFrame]:
     """One frame per table: new rows plus reused ones, one document per content and per doc_id."""
-    new_rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    # Candidates per file: (rel, sha, doc_id or None, format)
-    chosen_sha: dict[str, str] = {}  # sha → first path with it
     rejects: list[dict] = []
-    candidates: list[tuple[str, str, str, str]] = []
-    prev_docs: dict[str, dict] = {}
-    if prev is not None:
-        for row in (
-            prev["documents"].select("sha256", "doc_id", "source_format").iter_rows(named=True)
-        ):
-            prev_docs[row["sha256"]] = row
+    chosen_sha: dict[str, str] = {}  # sha → the first path with that content
+    candidates: list[tuple[str, str, str, str]] = []  # (rel, sha, doc_id, format)
+    prev_docs: dict[str, tuple[str, str]] = {}
     prev_rejects: dict[str, str] = {}
     if prev is not None:
-        for r in prev["rejects"].iter_rows(named=True):
-            if r["sha256"] and not r["reason"].startswith(("duplicate of", "another version")):
-                prev_rejects[r["sha256"]] = r["reason"]
+        docs = prev["documents"].select("sha256", "doc_id", "source_format")
+        for sha, doc_id, fmt in docs.iter_rows():
+            prev_docs[sha] = (doc_id, fmt)
+        for sha, reason in prev["rejects"].select("sha256", "reason").iter_rows():
+            if sha and not reason.startswith(("duplicate of", "another version")):
+                prev_rejects[sha] = reason
 
     for rel in rels:
         sha = file_sha.get(rel)
-        if rel in results:
-            _, rows = results[rel]
-            if rows.get("rejects"):
-                rejects.extend(rows["rejects"])
+        if (f := results.get(rel)) is not None:
+            if f.reject is not None:
+                rejects.append({"source_path": rel, "reason": f.reject, "sha256": f.sha})
                 continue
-            doc = rows["documents"][0]
-            key = (doc["doc_id"], doc["source_format"])
+            key = (f.doc_id, f.source_format)
         elif sha in prev_docs:
-            key = (prev_docs[sha]["doc_id"], prev_docs[sha]["source_format"])
+            key = prev_docs[sha]
         elif sha in prev_rejects:
             rejects.append({"source_path": rel, "reason": prev_rejects[sha], "sha256": sha})
             continue
         else:  # pragma: no cover - every file is parsed or reused
             continue
         if sha in chosen_sha:
-            rejects.append(
-                {
-                    "source_path": rel,
-                    "reason": f"duplicate of {chosen_sha[sha]} (identical content)",
-                    "sha256": sha,
-                }
-            )
+            reason = f"duplicate of {chosen_sha[sha]} (identical content)"
+            rejects.append({"source_path": rel, "reason": reason, "sha256": sha})
             continue
         chosen_sha[sha] = rel
         candidates.append((rel, sha, key[0], key[1]))
@@ -395,43 +457,35 @@ def _assemble(
         cur = best.get(c[2])
         if cur is None or FORMAT_PREFERENCE.get(c[3], 9) < FORMAT_PREFERENCE.get(cur[3], 9):
             best[c[2]] = c
-    keep_new: set[str] = set()
-    keep_prev: dict[str, str] = {}  # doc_id → rel (source_path to set)
+    keep_new: list[str] = []
+    keep_prev: dict[str, str] = {}  # doc_id → its (possibly moved) source_path
     for c in candidates:
         rel, sha, doc_id, _ = c
         winner = best[doc_id]
         if winner is not c:
-            rejects.append(
-                {
-                    "source_path": rel,
-                    "reason": f"another version of {doc_id} is used: {winner[0]}",
-                    "sha256": sha,
-                }
-            )
-            continue
-        if rel in results:
-            keep_new.add(rel)
+            reason = f"another version of {doc_id} is used: {winner[0]}"
+            rejects.append({"source_path": rel, "reason": reason, "sha256": sha})
+        elif rel in results:
+            keep_new.append(rel)
         else:
             keep_prev[doc_id] = rel
 
-    for rel in keep_new:
-        for t, rows in results[rel][1].items():
-            new_rows[t].extend(rows)
-    new_rows["rejects"] = rejects
-
     frames: dict[str, pl.DataFrame] = {}
     for t in TABLES:
-        parts = [frame(t, new_rows[t])]
-        if prev is not None and t != "rejects" and keep_prev:
-            old = prev[t].filter(pl.col("doc_id").is_in(list(keep_prev)))
-            if t == "documents":
-                old = old.with_columns(
-                    pl.col("doc_id").replace_strict(keep_prev, default=None).alias("source_path")
-                )
-            parts.append(old.select(list(SCHEMAS[t])).cast(SCHEMAS[t]))
+        if t == "rejects":
+            parts = [frame(t, rejects)]
+        else:
+            parts = [
+                df.filter(pl.col("_src").is_in(keep_new)).drop("_src") for df in new_frames[t]
+            ] or [empty(t)]
+            if prev is not None and keep_prev:
+                old = prev[t].filter(pl.col("doc_id").is_in(list(keep_prev)))
+                if t == "documents":
+                    moved = pl.col("doc_id").replace_strict(keep_prev, default=None)
+                    old = old.with_columns(moved.alias("source_path"))
+                parts.append(old.select(list(SCHEMAS[t])).cast(SCHEMAS[t]))
         df = pl.concat(parts, how="vertical")
-        sort_cols = ["source_path"] if t == "rejects" else ["doc_id"]
-        frames[t] = df.sort(sort_cols, maintain_order=True)
+        frames[t] = df.sort("source_path" if t == "rejects" else "doc_id", maintain_order=True)
     return frames
 
 

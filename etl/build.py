@@ -70,6 +70,7 @@ _EXTRACTOR_CODE = (
     "geo.py",
     "taxonomy.py",
     "tables.py",
+    "datafiles.py",
 )
 
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
-import yaml
 
+from etl.datafiles import load_yaml
 from etl.textutil import fold
 
 HERE = Path(__file__).parent
@@ -85,7 +85,24 @@ def _iso2(key: object) -> str:
 
 
 def _alternation(keys: list[str]) -> str:
-    return "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+    """One pattern for many literal keys, as a trie: a flat alternation of ~400 names is ~20x
+    slower to match (the engine tries every name at every position)."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # greedy: the longest name wins ("de VS" over "VS", "Noord-Macedonië" over "Macedonië")
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +120,7 @@ def gazetteer() -> Gazetteer:
             if "," not in dutch and len(dutch) >= 4:
                 country_of.setdefault(fold(dutch), c.alpha_2)
                 dutch_name.setdefault(c.alpha_2, dutch)
-    extra = yaml.safe_load((HERE / "countries.yaml").read_text(encoding="utf-8"))
+    extra = load_yaml(HERE / "countries.yaml")
     for key, names in (extra.get("names") or {}).items():
         iso2 = _iso2(key)
         for n in names:
@@ -120,7 +137,7 @@ def gazetteer() -> Gazetteer:
     dutch_name["US"] = "Verenigde Staten"
     country_re = re.compile(rf"(?<![\w]){_alternation(list(country_of))}(?![\w])")
 
-    places = yaml.safe_load((HERE / "places.yaml").read_text(encoding="utf-8"))
+    places = load_yaml(HERE / "places.yaml")
     city_of: dict[str, tuple[str, str]] = {}
     for entry in places.get("cities") or []:
         for n in [entry["canonical"], *(entry.get("aliases") or [])]:

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from etl.datafiles import load_yaml_text
 from etl.textutil import fold
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
@@ -56,7 +55,7 @@ def taxonomy_path() -> Path:
 
 def parse_taxonomy(text: str) -> Taxonomy:
     """Validate and compile a taxonomy from YAML text; raises ValueError on a bad entry."""
-    data = yaml.safe_load(text) or {}
+    data = load_yaml_text(text) or {}
     topics: list[Topic] = []
     seen: set[str] = set()
     for i, entry in enumerate(data.get("topics") or []):

@@ -6,8 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from etl.datafiles import load_yaml
 from etl.extract.common import Analysis, MeetingRef, section
 from etl.geo import gazetteer
 from etl.textutil import fold
@@ -42,7 +41,7 @@ STANCES_PATH = Path(__file__).resolve().parents[1] / "stances.yaml"
 @lru_cache(maxsize=1)
 def stance_pattern() -> re.Pattern[str]:
     """All stance verbs of etl/stances.yaml in one pattern, a named group per stance, by priority."""
-    data = yaml.safe_load(STANCES_PATH.read_text(encoding="utf-8"))
+    data = load_yaml(STANCES_PATH)
     entries = sorted(data["stances"], key=lambda e: int(e["priority"]))
     return re.compile(
         "|".join(

@@ -11,6 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 DOSSIER ?= 28676
 WORKERS ?= 2
+THREADS ?= 4
 
 .PHONY: all setup etl fetch build demo score serve dev screenshots test lint format bench clean
 
@@ -59,7 +60,7 @@ score: demo
 
 serve: setup
 	@echo "Dashboard: http://$(HOST):$(PORT)/"
-	NAVO_DATA=$(DATA) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'dashboard.wsgi:server'
+	NAVO_DATA=$(DATA) $(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - 'dashboard.wsgi:server'
 
 dev: setup
 	$(PYTHON) -m dashboard --data $(DATA) --host $(HOST) --port $(PORT) --debug

@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import select
 import sys
 import threading
 import time
@@ -23,13 +24,15 @@ from typing import NamedTuple
 
 import polars as pl
 
+from etl import limits
 from etl.errors import Rejected
 from etl.sources.sidecar import apply_sidecar, read_sidecar
 from etl.store import current_build, new_build_dir, publish, read_tables, write_table
 from etl.tables import SCHEMAS, TABLES, empty, frame
 
 SIDECAR_SUFFIXES = (".meta.json", ".truth.json")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
+MAX_FILE_SECONDS = limits.MAX_FILE_SECONDS
 FORMAT_PREFERENCE = {"op_xml": 0, "html": 1, "markdown": 2, "text": 3}
 SYNTHETIC_MARK = "SYNTHETISCH DEMODOCUMENT"
 PARALLEL_MIN_FILES = 64
@@ -116,8 +119,12 @@ def _scan(corpus: Path) -> list[CorpusFile]:
                 continue
             if e.is_dir(follow_symlinks=False):
                 subdirs.append(e)
-            elif e.is_file() and not e.name.endswith((*SIDECAR_SUFFIXES, ".tmp")):
-                st = e.stat()
+            elif not e.is_dir() and not e.name.endswith((*SIDECAR_SUFFIXES, ".tmp")):
+                # Not only regular files: a pipe or a dangling link becomes a reject, not a gap
+                try:
+                    st = e.stat()
+                except OSError:
+                    st = e.stat(follow_symlinks=False)
                 stamp = f"{st.st_size}:{st.st_mtime_ns}"
                 if (side := e.name + ".meta.json") in names:
                     ss = os.stat(os.path.join(folder, side))
@@ -143,10 +150,11 @@ def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, li
     try:
         if len(data) > MAX_FILE_BYTES:
             raise Rejected(_too_large(len(data)))
-        doc = parse_file(path, data, sha256, source_path=rel)
-        apply_sidecar(doc, read_sidecar(path))
-        doc.is_synthetic = doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
-        return extract_all(doc)
+        with limits.time_limit(MAX_FILE_SECONDS):  # SIGALRM: this runs in a main thread
+            doc = parse_file(path, data, sha256, source_path=rel)
+            apply_sidecar(doc, read_sidecar(path))
+            doc.is_synthetic = doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
+            return extract_all(doc)
     except Rejected as e:
         return _reject(rel, str(e), sha256)
     except RecursionError:
@@ -195,14 +203,13 @@ def _work_chunk(items: list[tuple[str, str]]) -> ChunkResult:
     rows: dict[str, list[dict]] = {t: [] for t in TABLES if t != "rejects"}
     for path_s, rel in items:
         try:
-            size = os.stat(path_s).st_size
-            # a huge file is refused before it is read into memory
-            data = b"" if size > MAX_FILE_BYTES else Path(path_s).read_bytes()
+            # a huge file is refused before it is read; a pipe or device is not opened to read
+            data = limits.read_capped(path_s, MAX_FILE_BYTES)
+        except Rejected as e:
+            files.append(FileResult(rel, None, reject=str(e)))
+            continue
         except OSError as e:
             files.append(FileResult(rel, None, reject=f"unreadable: {e.strerror or e}"))
-            continue
-        if size > MAX_FILE_BYTES:
-            files.append(FileResult(rel, None, reject=_too_large(size)))
             continue
         sha = hashlib.sha256(data).hexdigest()
         out = process_file(Path(path_s), rel, data, sha)
@@ -222,14 +229,30 @@ def _work_chunk(items: list[tuple[str, str]]) -> ChunkResult:
     return ChunkResult(files, frames)
 
 
-def _watch_parent() -> None:
-    """In a worker: exit when the process that started us is gone (the build was killed)."""
-    parent = os.getppid()
+def _watch_parent(build_pid: int) -> None:
+    """In a worker: exit when the build that started the pool is gone (it was killed).
+
+    A forkserver worker's parent is the forkserver, not the build, and the forkserver lives as
+    long as any worker does; so watch the build itself. A pidfd (Linux) turns readable when it
+    exits (even before it is reaped); elsewhere, poll every half second.
+    """
 
     def watch() -> None:
-        while os.getppid() == parent:
+        try:
+            fd = os.pidfd_open(build_pid)
+        except (AttributeError, OSError):  # not Linux, or the build is gone already
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(1)
+        while True:
+            try:
+                os.kill(build_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
             time.sleep(0.5)
-        os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -339,9 +362,9 @@ def _build_locked(
     for path, rel, key in inputs:
         sha = known_sha.get((rel, key))
         if sha is None and prev_tables is not None:
-            try:
-                sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError:
+            try:  # in chunks; a file over the limit is not read (it is refused when parsed)
+                sha = limits.sha256_file(path, MAX_FILE_BYTES)
+            except (OSError, Rejected):
                 sha = None
         if sha is not None and sha in reusable:
             file_sha[rel] = sha
@@ -368,7 +391,10 @@ def _build_locked(
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["etl.build", "etl.extract", "etl.parse"])
         with ProcessPoolExecutor(
-            max_workers=n_jobs, mp_context=ctx, initializer=_watch_parent
+            max_workers=n_jobs,
+            mp_context=ctx,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
         ) as pool:
             for res in pool.map(_work_chunk, chunks):
                 collect(res)

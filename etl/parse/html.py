@@ -16,11 +16,12 @@ from etl.dates import parse_date
 from etl.errors import Rejected
 from etl.model import Document, Footnote, Signatory
 from etl.parse.letter import ministry_from_title
-from etl.parse.op_xml import BlockBuilder, normalise_dossier
+from etl.parse.op_xml import MAX_DEPTH, BlockBuilder, normalise_dossier
 
 SOURCE_FORMAT = "html"
 
 _WS = re.compile(r"\s+")
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _DROP = {"script", "style", "noscript", "nav", "template", "iframe", "object", "svg", "form"}
 _CONTAINERS = {
@@ -72,10 +73,11 @@ def _remove(el: etree._Element) -> None:
         return
     tail = el.tail or ""
     prev = el.getprevious()
+    # The HTML parser lets control characters through; lxml refuses them when text is set.
     if prev is not None:
-        prev.tail = (prev.tail or "") + tail
+        prev.tail = _XML_UNSAFE.sub("", (prev.tail or "") + tail)
     else:
-        parent.text = (parent.text or "") + tail
+        parent.text = _XML_UNSAFE.sub("", (parent.text or "") + tail)
     parent.remove(el)
 
 
@@ -88,9 +90,12 @@ def _load(data: bytes) -> etree._Element:
     try:
         root = lxml.html.fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as e:
-        raise Rejected(f"unreadable HTML: {e}") from None
+        raise Rejected(f"unreadable HTML: {' '.join(str(e).split())}") from None
     if root is None:
         raise Rejected("unreadable HTML: no document")
+    # libxml2 stops at 256 levels and keeps what it had: refuse rather than lose text silently
+    if any("excessive depth" in err.message.lower() for err in parser.error_log):
+        raise Rejected(f"HTML refused: nested more than {MAX_DEPTH} levels deep")
     return root
 
 

@@ -20,6 +20,7 @@ _HEADER_LINE = re.compile(
 )
 _PLACE_DATE = re.compile(r"^(?:den\s+haag|'s-gravenhage|'s\s+gravenhage)\s*,", re.I)
 _BULLET = re.compile(r"^[\-–—•·*o▪■◦]+$")
+MAX_DEPTH = 256  # libxml2's limit without huge_tree; a Kamerstuk is a dozen levels deep
 
 # Elements whose content is not running text of the letter (handled apart or dropped).
 _SKIP = {
@@ -353,9 +354,14 @@ def _load(data: bytes) -> etree._Element:
     try:
         return etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError as e:
-        if "amplification" in str(e).lower():
-            raise Rejected(f"XML refused: its entities would expand without bound ({e})") from None
-        raise Rejected(f"truncated or malformed XML: {e}") from None
+        said = " ".join(str(e).split())  # libxml2's messages may hold newlines: one line
+        if "amplification" in said.lower():
+            raise Rejected(
+                f"XML refused: its entities would expand without bound ({said})"
+            ) from None
+        if "excessive depth" in said.lower():
+            raise Rejected(f"XML refused: nested more than {MAX_DEPTH} levels deep") from None
+        raise Rejected(f"truncated or malformed XML: {said}") from None
 
 
 def parse(data: bytes, source_path: str, sha256: str) -> Document:

@@ -44,6 +44,7 @@ MAX_RETRY_AFTER = 120.0  # seconds we are willing to wait when a server asks us 
 MAX_REDIRECTS = 5
 MAX_FAILURES_IN_A_ROW = 3  # papers failing back to back: the server is down, stop asking
 MAX_EMPTY_PAGES = 3
+MAX_REQUEST_SECONDS = 600.0  # a whole response, however slowly it trickles in (timeout is per read)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _DOSSIER = re.compile(r"^\d{1,6}(?:-[A-Za-z0-9]{1,10})?$")
@@ -138,7 +139,8 @@ def _parse_xml(data: bytes, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=_safe_parser())
     except etree.XMLSyntaxError as e:
-        raise _BadBody(f"truncated or malformed XML in {what}: {e}") from None
+        said = " ".join(str(e).split())  # libxml2's messages may hold newlines: one line
+        raise _BadBody(f"truncated or malformed XML in {what}: {said}") from None
 
 
 def _local(el: etree._Element) -> str:
@@ -271,8 +273,10 @@ class _Http:
         retries: int,
         backoff: float,
         sleep: Callable[[float], None] = time.sleep,
+        max_seconds: float = MAX_REQUEST_SECONDS,
     ) -> None:
         self.client = client
+        self.max_seconds = max_seconds
         self.delay = max(0.0, delay)
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
@@ -302,19 +306,25 @@ class _Http:
                             raise _NotFound(str(target))
                         target = resp.url.join(location)
                         continue
-                    body = self._read(resp)
+                    body = self._read(resp, self.max_seconds)
                     return resp.status_code, body, resp.headers
             finally:
                 self._last = time.monotonic()
         raise FetchError(f"too many redirects for {url}")
 
     @staticmethod
-    def _read(resp: httpx.Response) -> bytes:
+    def _read(resp: httpx.Response, max_seconds: float = MAX_REQUEST_SECONDS) -> bytes:
         # An error page is read only for its first words (they go into the message).
         limit = 2000 if resp.status_code >= 400 else MAX_BYTES
         chunks: list[bytes] = []
         size = 0
+        # httpx's timeout bounds each read; a server trickling a byte at a time needs this too.
+        deadline = time.monotonic() + max_seconds
         for chunk in resp.iter_bytes():
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout(
+                    f"the response took longer than {max_seconds:g} s", request=resp.request
+                )
             size += len(chunk)
             chunks.append(chunk)
             if size > limit:
@@ -473,6 +483,15 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _remove_stale_temps(corpus: Path) -> None:
+    # Temp files of a run killed mid-write (write_bytes_atomic's ".<name>.<random>.tmp"): never
+    # complete, and no other fetch is writing while we hold the lock.
+    for folder in (corpus, corpus / STATE_DIR):
+        for tmp in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -609,7 +628,9 @@ class _Sync:
 
 
 def _check_paper(body: bytes, ident: str) -> bytes:
-    _parse_xml(body, f"the XML of {ident}")  # refuse to save a truncated or garbage body
+    root = _parse_xml(body, f"the XML of {ident}")  # refuse to save a truncated or garbage body
+    if _local(root).lower() == "html":  # an (X)HTML error page served with 200 OK
+        raise _BadBody(f"an HTML page instead of the XML of {ident}: {_snippet(body)}")
     return body
 
 
@@ -663,6 +684,7 @@ def fetch(
     backoff: float | None = None,
     timeout: float | None = None,
     page_size: int = PAGE_SIZE,
+    max_request_seconds: float = MAX_REQUEST_SECONDS,
 ) -> FetchSummary:
     """Sync one dossier into `corpus`; FetchError (with the summary so far) when it cannot."""
     retries = DEFAULT_RETRIES if retries is None else retries
@@ -699,8 +721,15 @@ def fetch(
     )
     try:
         with _locked(corpus / STATE_DIR):
+            _remove_stale_temps(corpus)
             state = _State(corpus)
-            http = _Http(client, delay=delay, retries=retries, backoff=backoff)
+            http = _Http(
+                client,
+                delay=delay,
+                retries=retries,
+                backoff=backoff,
+                max_seconds=max_request_seconds,
+            )
             _run(dossier, corpus, sru_url, since, page_size, state, summary, bar, started, http)
     except FetchError as e:
         summary.seconds = time.monotonic() - t0

@@ -58,3 +58,31 @@ def test_other_connection_errors_are_retried(tmp_path: Path) -> None:
             backoff=0.0,
         )
     assert len(calls) == 3
+
+
+def test_paper_urls_off_koop_hosts_are_not_requested(tmp_path: Path) -> None:
+    """A forged record pointing at an internal address is skipped; nothing is asked of that host."""
+    page = (Path(__file__).parent / "fixtures" / "koop" / "sru_page_1.xml").read_text(
+        encoding="utf-8"
+    )
+    page = page.replace("{{BASE}}", "http://169.254.169.254").replace(
+        "<sru:nextRecordPosition>3</sru:nextRecordPosition>", ""
+    )
+    asked: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.host)
+        if request.url.host == "sru.example":
+            return httpx.Response(200, text=page)
+        return httpx.Response(200, text="<secret/>")
+
+    client = httpx.Client(transport=httpx.MockTransport(server))
+    summary = fetch(
+        "28676", tmp_path, "https://sru.example/sru", None, 0.0, False, client, retries=0
+    )
+    assert set(asked) == {"sru.example"}
+    assert summary.downloaded == 0 and summary.skipped >= 1
+    assert "not on a KOOP host" in (tmp_path / ".koop" / "skipped.jsonl").read_text(
+        encoding="utf-8"
+    )
+    assert not list(tmp_path.glob("*.xml"))

@@ -263,6 +263,10 @@ def build_query(dossier: str, since: date | None) -> str:
 # --- HTTP -------------------------------------------------------------------------------------
 
 
+# Hosts KOOP serves papers from (besides the SRU service's own host)
+KOOP_HOSTS = frozenset({"repository.overheid.nl", "zoek.officielebekendmakingen.nl"})
+
+
 class _Http:
     """GET with a delay between requests, retries with backoff, and KOOP's quirks."""
 
@@ -274,14 +278,25 @@ class _Http:
         backoff: float,
         sleep: Callable[[float], None] = time.sleep,
         max_seconds: float = MAX_REQUEST_SECONDS,
+        sru_url: str | None = None,
     ) -> None:
         self.client = client
+        self.sru = httpx.URL(sru_url) if sru_url else None
         self.max_seconds = max_seconds
         self.delay = max(0.0, delay)
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self.sleep = sleep
         self._last: float | None = None
+
+    def allowed(self, url: httpx.URL) -> bool:
+        """Only the SRU service's own host, or https on KOOP's hosts: a forged record cannot
+        make us request internal addresses."""
+        if self.sru is None:
+            return True
+        return (url.scheme, url.host) == (self.sru.scheme, self.sru.host) or (
+            url.scheme == "https" and url.host in KOOP_HOSTS
+        )
 
     def _polite_wait(self) -> None:
         if self._last is not None:
@@ -305,6 +320,10 @@ class _Http:
                         if "fout404" in location:
                             raise _NotFound(str(target))
                         target = resp.url.join(location)
+                        if not self.allowed(target):
+                            raise FetchError(
+                                f"{url}: redirected to {target}, which is not a KOOP host"
+                            )
                         continue
                     body = self._read(resp, self.max_seconds)
                     return resp.status_code, body, resp.headers
@@ -570,6 +589,12 @@ class _Sync:
             self.summary.skipped += 1
             self.state.skip(ident, f"XML URL is not http(s): {rec.xml_url[:100]}", rec, False)
             return
+        if not self.http.allowed(httpx.URL(rec.xml_url)):
+            self.summary.skipped += 1
+            self.state.skip(
+                ident, f"XML URL is not on a KOOP host: {rec.xml_url[:100]}", rec, False
+            )
+            return
         path = self.corpus / f"{ident}.xml"
         if self._is_current(rec, path):
             self.summary.unchanged += 1
@@ -729,6 +754,7 @@ def fetch(
                 retries=retries,
                 backoff=backoff,
                 max_seconds=max_request_seconds,
+                sru_url=sru_url,
             )
             _run(dossier, corpus, sru_url, since, page_size, state, summary, bar, started, http)
     except FetchError as e:

@@ -12,7 +12,7 @@ import polars as pl
 from dashboard import figures as F
 from dashboard import queries as Q
 from dashboard.data import Data, documents_rows, fact_rows, meetings_rows, text_filter
-from dashboard.i18n import FIGURE_KINDS, MEETING_TYPES, STANCES, pair, t
+from dashboard.i18n import FIGURE_KINDS, MEETING_TYPES, STANCES, fmt_number, pair, t
 from dashboard.state import State
 
 Column = tuple[str, str, str]  # (field, i18n header key, kind: text/long/date/int/num/doc/docs)
@@ -178,12 +178,28 @@ def positions_table(data: Data, st: State, rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# A dot per statement: beyond this many the figure's JSON grows past a megabyte and the page
+# slows down, while no reader can tell the dots apart any more
+MAX_POINTS = 1500
+
+
 def stance_timeline(data: Data, st: State) -> ChartResult:
     """Dutch statements on the focus topic over time, coloured by stance."""
     rows = Q.positions_for(data, st)
-    fig = F.stance_timeline_figure(rows, st.lang)
+    shown = rows
+    note = None
+    if rows.height > MAX_POINTS:
+        shown = rows.sort("_date", descending=True, nulls_last=True).head(MAX_POINTS)
+        note = t(
+            "latest_points",
+            st.lang,
+            fmt_number(MAX_POINTS, st.lang),
+            fmt_number(rows.height, st.lang),
+        )
+    fig = F.stance_timeline_figure(shown, st.lang)
     title = t("stance_timeline", st.lang, data.label(Q.focus_topic(data, st), st.lang) or "—")
-    return ChartResult(fig, positions_table(data, st, rows), POSITION_COLS, _docs(rows), title)
+    table = positions_table(data, st, rows)
+    return ChartResult(fig, table, POSITION_COLS, _docs(rows), title, note)
 
 
 def stance_mix(data: Data, st: State) -> ChartResult:

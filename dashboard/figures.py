@@ -40,11 +40,13 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 NORMS = ((2.0, "2% (Wales 2014)"), (3.5, "3,5%"), (5.0, "5% (Den Haag 2025)"))
 
 
-def esc(text: object, width: int = 0) -> str:
-    """Data text made safe for Plotly's hover markup, optionally wrapped with <br>."""
+def esc(text: object, width: int = 0, limit: int = 400) -> str:
+    """Data text made safe for Plotly's hover markup, cut at `limit`, optionally wrapped."""
     s = str(text or "")
+    if len(s) > limit:
+        s = s[: limit - 1].rstrip() + "…"
     if width:
-        s = "\n".join(textwrap.wrap(s, width)) or s
+        s = "\n".join(textwrap.wrap(s, width, break_on_hyphens=False)) or s
     return htmllib.escape(s, quote=False).replace("\n", "<br>")
 
 

@@ -232,6 +232,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "n_unknown_param": ("Onbekende instelling genegeerd: {}", "Unknown setting ignored: {}"),
     "n_bad_value": ("Ongeldige waarde voor {} genegeerd: {}", "Invalid value for {} ignored: {}"),
+    "latest_points": (
+        "De grafiek toont de laatste {} van {} uitspraken; de tabel en de CSV bevatten ze allemaal.",
+        "The chart shows the latest {} of {} statements; the table and the CSV hold them all.",
+    ),
     "n_unknown_topic": ("Onbekend onderwerp genegeerd: {}", "Unknown topic ignored: {}"),
     "n_swapped": (
         "Begin- en einddatum waren omgedraaid; ze zijn verwisseld.",

@@ -304,3 +304,19 @@ def test_csv_of_figures_equals_filtered_rows(data, raw) -> None:
     )
     assert expected
     assert sorted(zip(csv["doc_id"], csv["raw"], strict=True)) == expected
+
+
+def test_stance_timeline_caps_its_dots_but_not_its_table(data, monkeypatch) -> None:
+    """Past MAX_POINTS the chart shows the latest statements and says so; the table keeps all."""
+    st = State(path="/positions")
+    full = charts.stance_timeline(data, st)
+    n = full.table.height
+    assert n > 4 and full.note is None
+    monkeypatch.setattr(charts, "MAX_POINTS", 4)
+    capped = charts.stance_timeline(data, st)
+    dots = sum(len(trace.x) for trace in capped.figure.data)
+    assert dots == 4
+    assert capped.table.height == n
+    assert capped.note and fmt_number(n) in capped.note
+    newest = max(d for trace in full.figure.data for d in trace.x)
+    assert newest in [d for trace in capped.figure.data for d in trace.x]

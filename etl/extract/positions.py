@@ -26,6 +26,7 @@ _NOT_SUBJECT_BEFORE = re.compile(
     r"net als|evenals|namens|vanuit|richting|jegens|dankte|bedankte)\s+"
     r"(?:(?:de |het )?[\w-]+(?:,\s*|\s+en\s+)){0,5}$"
 )
+_BY = re.compile(r"\bdoor\s+$")
 _FOREIGN_BEFORE = re.compile(r"(?:\w+se|\w+sche|\w+ische|navo-|nato-|eu-)\s*$")
 # Sentences to parliament about the letter itself, not positions at a meeting
 _TO_PARLIAMENT = re.compile(
@@ -90,12 +91,9 @@ def _actors(
     out = []
     for m in _ACTOR.finditer(f):
         kind = m.lastgroup or ""
-        before = f[: m.start()]
-        if (
-            kind == "nl"
-            and _NOT_SUBJECT_BEFORE.search(before)
-            and not re.search(r"\bdoor\s+$", before)
-        ):
+        # a bounded look back: scanning the whole prefix made long sentences quadratic
+        before = f[max(0, m.start() - 120) : m.start()]
+        if kind == "nl" and _NOT_SUBJECT_BEFORE.search(before) and not _BY.search(before):
             continue
         if kind in ("minister", "pm") and _FOREIGN_BEFORE.search(before):
             continue

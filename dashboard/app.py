@@ -12,7 +12,7 @@ from dashboard import views
 from dashboard.charts import BUILDERS, csv_text, grid_rows
 from dashboard.components import column_defs, filter_bar, graph_id, grid_id, sources_note
 from dashboard.data import Data, DataStore, any_synthetic
-from dashboard.i18n import t
+from dashboard.i18n import fmt_number, t
 from dashboard.state import NO, VIEWS, parse_state, sync
 from dashboard.state import State as ViewState
 from dashboard.state import href as make_href
@@ -107,17 +107,34 @@ def notice_items(st: ViewState) -> list[Any]:
     return [html.Li(t(n[0], st.lang, *n[1:])) for n in st.notices]
 
 
+MAX_GRID_ROWS = 2000
+
+
 def chart_outputs(data: Data, cid: str, st: ViewState) -> dict[str, Any]:
     """What a chart's callback sends: figure, grid rows and columns, sources, title, visibility."""
     res = BUILDERS[cid](data, st)
     as_table = cid in TABLE_ONLY or cid in st.tables
+    # rows go to the browser only for a visible grid, and at most MAX_GRID_ROWS of them: a
+    # hidden or huge grid made responses of 10+ MB on large corpora; the CSV has every row
+    note = res.note
+    rows: list[dict] = []
+    if as_table:
+        rows = grid_rows(res.table.head(MAX_GRID_ROWS))
+        if res.table.height > MAX_GRID_ROWS:
+            cap = t(
+                "first_rows",
+                st.lang,
+                fmt_number(MAX_GRID_ROWS, st.lang),
+                fmt_number(res.table.height, st.lang),
+            )
+            note = f"{note} {cap}" if note else cap
     return {
         "figure": res.figure,
-        "rows": grid_rows(res.table),
+        "rows": rows,
         "columns": column_defs(res.columns, st.lang, st),
         "sources": sources_note(res.doc_ids, st),
         "title": res.title if res.title is not None else no_update,
-        "note": res.note if res.note is not None else no_update,
+        "note": note if note is not None else no_update,
         "graph_style": {"display": "none"} if as_table else {},
         "grid_style": {} if as_table else {"display": "none"},
     }

@@ -232,6 +232,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "n_unknown_param": ("Onbekende instelling genegeerd: {}", "Unknown setting ignored: {}"),
     "n_bad_value": ("Ongeldige waarde voor {} genegeerd: {}", "Invalid value for {} ignored: {}"),
+    "first_rows": (
+        "De tabel toont de eerste {} van {} rijen; de CSV bevat ze allemaal.",
+        "The table shows the first {} of {} rows; the CSV holds them all.",
+    ),
     "latest_points": (
         "De grafiek toont de laatste {} van {} uitspraken; de tabel en de CSV bevatten ze allemaal.",
         "The chart shows the latest {} of {} statements; the table and the CSV hold them all.",

@@ -302,7 +302,12 @@ def test_csv_download_callback_returns_the_filtered_rows(client, data) -> None:
     payload = body["response"]["heatmap-download"]["data"]
     assert payload["filename"] == "navo-heatmap.csv"
     csv = pl.read_csv(payload["content"].encode(), schema_overrides={"period": pl.String})
-    shown = chart_outputs(data, "heatmap", parse_state("/topics", query, data.topic_ids))
+    # the rows the table view shows (grids send rows only when they are visible)
+    hidden = chart_outputs(data, "heatmap", parse_state("/topics", query, data.topic_ids))
+    assert hidden["rows"] == []
+    shown = chart_outputs(
+        data, "heatmap", parse_state("/topics", query + "&table=heatmap", data.topic_ids)
+    )
     assert csv.to_dicts() == pl.DataFrame(shown["rows"]).to_dicts()
     assert set(csv["topic_id"]) == {"russia", "ukraine"}
     assert csv["period"].min() == "2014" and csv["period"].max() == "2020"
@@ -482,3 +487,16 @@ def test_every_view_works_on_etl_output(etl_dir: Path, path: str) -> None:
             json.dumps(out["rows"], cls=PlotlyJSONEncoder)
     view = documents.doc_view(data, parse_state("/documents", f"?doc={doc}", data.topic_ids))
     assert any(isinstance(c, html.Mark) for c in _walk(view))
+
+
+def test_a_huge_grid_is_capped_with_a_note(data, monkeypatch) -> None:
+    import dashboard.app as app_module
+
+    st = parse_state("/documents", "", data.topic_ids)
+    full = chart_outputs(data, "documents_table", st)
+    n = len(full["rows"])
+    assert n > 3
+    monkeypatch.setattr(app_module, "MAX_GRID_ROWS", 3)
+    capped = app_module.chart_outputs(data, "documents_table", st)
+    assert len(capped["rows"]) == 3 and capped["rows"] == full["rows"][:3]
+    assert f"3 van {n}" in capped["note"]

@@ -82,6 +82,7 @@ test: lint
 
 bench: setup
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/load.py --data bench/out/build-5000 --clients 50 --seconds 60 --append BENCHMARKS.md
 
 clean:
 	rm -rf $(DATA) .pytest_cache .ruff_cache

@@ -181,6 +181,40 @@ def run_load(
     }
 
 
+def markdown(result: dict, data_dir: Path) -> str:
+    """The result as a BENCHMARKS.md section."""
+    docs = "?"
+    try:
+        from etl.store import read_tables
+
+        docs = f"{read_tables(data_dir, ('documents',))['documents'].height:,}"
+    except Exception:  # noqa: BLE001 - the count is only a label
+        pass
+    lines = [
+        "",
+        "## Load test",
+        "",
+        f"`python bench/load.py --data {data_dir} --clients {result['clients']} "
+        f"--seconds {result['seconds']:.0f}`: gunicorn ({result['workers']} workers x "
+        f"{result['threads']} threads) on 127.0.0.1 over the tables of {docs} reports; "
+        f"{result['clients']} clients, each looping over page views (the router callback of a "
+        "random view with a random filter in the URL, then that view's chart callbacks, as "
+        "real POSTs). The clients run on the same 2 cores as the server.",
+        "",
+        "| requests | errors | requests/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {result['requests']:,} | {result['errors']} | {result['rps']:.1f} | "
+        f"{result['p50_ms']:.0f} | {result['p95_ms']:.0f} | {result['p99_ms']:.0f} | "
+        f"{result['max_ms']:.0f} |",
+        "",
+        "| callback | requests | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|",
+    ]
+    for kind, k in result["by_kind"].items():
+        lines.append(f"| {kind} | {k['n']:,} | {k['p50']:.0f} | {k['p95']:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     """CLI: run the load test and print (and optionally save) the result as JSON."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -188,12 +222,16 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--json", type=Path, default=None, help="also write the result here")
+    p.add_argument("--append", type=Path, default=None, help="append a Markdown section here")
     args = p.parse_args()
     result = run_load(args.data, args.clients, args.seconds)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:
         args.json.write_text(text)
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as fh:
+            fh.write(markdown(result, args.data))
     return 0 if result["errors"] == 0 else 1
 
 

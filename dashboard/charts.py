@@ -186,16 +186,7 @@ MAX_POINTS = 1500
 def stance_timeline(data: Data, st: State) -> ChartResult:
     """Dutch statements on the focus topic over time, coloured by stance."""
     rows = Q.positions_for(data, st)
-    shown = rows
-    note = None
-    if rows.height > MAX_POINTS:
-        shown = rows.sort("_date", descending=True, nulls_last=True).head(MAX_POINTS)
-        note = t(
-            "latest_points",
-            st.lang,
-            fmt_number(MAX_POINTS, st.lang),
-            fmt_number(rows.height, st.lang),
-        )
+    shown, note = _latest(rows, st)
     fig = F.stance_timeline_figure(shown, st.lang)
     title = t("stance_timeline", st.lang, data.label(Q.focus_topic(data, st), st.lang) or "—")
     table = positions_table(data, st, rows)
@@ -334,18 +325,30 @@ def _figure_table(data: Data, st: State, rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _latest(
+    rows: pl.DataFrame, st: State, key: str = "latest_points"
+) -> tuple[pl.DataFrame, str | None]:
+    """At most MAX_POINTS of the newest rows for a dot chart, and the note that says so."""
+    if rows.height <= MAX_POINTS:
+        return rows, None
+    shown = rows.sort("_date", descending=True, nulls_last=True).head(MAX_POINTS)
+    return shown, t(key, st.lang, fmt_number(MAX_POINTS, st.lang), fmt_number(rows.height, st.lang))
+
+
 def amounts(data: Data, st: State) -> ChartResult:
     """Amounts named, by currency."""
     rows = figure_rows(data, st, "amount")
-    fig = F.amounts_figure(rows, st.log, st.lang)
-    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows))
+    shown, note = _latest(rows, st, "latest_figures")
+    fig = F.amounts_figure(shown.sort("_date", nulls_last=True), st.log, st.lang)
+    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows), note=note)
 
 
 def percentages(data: Data, st: State) -> ChartResult:
     """Percentages named, with the norms."""
     rows = figure_rows(data, st, "percentage")
-    fig = F.percentages_figure(rows, st.lang)
-    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows))
+    shown, note = _latest(rows, st, "latest_figures")
+    fig = F.percentages_figure(shown.sort("_date", nulls_last=True), st.lang)
+    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows), note=note)
 
 
 def figure_table(data: Data, st: State) -> ChartResult:

@@ -236,6 +236,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "De tabel toont de eerste {} van {} rijen; de CSV bevat ze allemaal.",
         "The table shows the first {} of {} rows; the CSV holds them all.",
     ),
+    "latest_figures": (
+        "De grafiek toont de laatste {} van {} getallen; de tabel en de CSV bevatten ze allemaal.",
+        "The chart shows the latest {} of {} figures; the table and the CSV hold them all.",
+    ),
     "latest_points": (
         "De grafiek toont de laatste {} van {} uitspraken; de tabel en de CSV bevatten ze allemaal.",
         "The chart shows the latest {} of {} statements; the table and the CSV hold them all.",

@@ -320,3 +320,16 @@ def test_stance_timeline_caps_its_dots_but_not_its_table(data, monkeypatch) -> N
     assert capped.note and fmt_number(n) in capped.note
     newest = max(d for trace in full.figure.data for d in trace.x)
     assert newest in [d for trace in capped.figure.data for d in trace.x]
+
+
+def test_budget_charts_cap_their_dots_but_not_their_tables(data, monkeypatch) -> None:
+    st = State(path="/budget")
+    for build in (charts.amounts, charts.percentages):
+        full = build(data, st)
+        n = full.table.height
+        assert n > 2
+        monkeypatch.setattr(charts, "MAX_POINTS", 2)
+        capped = build(data, st)
+        monkeypatch.undo()
+        assert sum(len(trace.x) for trace in capped.figure.data if trace.x is not None) <= 2
+        assert capped.table.height == n and fmt_number(n) in capped.note

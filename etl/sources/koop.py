@@ -30,6 +30,7 @@ import httpx
 from lxml import etree
 from tqdm import tqdm
 
+from etl.parse.op_xml import safe_parser  # the same hardened parser for SRU pages
 from etl.sources.sidecar import read_sidecar, write_bytes_atomic, write_sidecar
 
 USER_AGENT = "navo-reports-dashboard/0.1 (+open-source; dossier 28676)"
@@ -121,23 +122,11 @@ class SruPage:
 # --- XML --------------------------------------------------------------------------------------
 
 
-def _safe_parser() -> etree.XMLParser:
-    # No entity expansion, no DTD, no network: a hostile body cannot make us fetch or blow up.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
 def _parse_xml(data: bytes, what: str) -> etree._Element:
     if not data.strip():
         raise _BadBody(f"empty {what}")
     try:
-        return etree.fromstring(data, parser=_safe_parser())
+        return etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError as e:
         said = " ".join(str(e).split())  # libxml2's messages may hold newlines: one line
         raise _BadBody(f"truncated or malformed XML in {what}: {said}") from None

@@ -27,8 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from etl.build import scan_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
-SIDECAR_SUFFIXES = (".meta.json", ".truth.json")
 PARSERS = (
     ("etl.parse.op_xml", "parse"),
     ("etl.parse.markdown", "parse_text"),
@@ -76,15 +77,8 @@ class Timers:
 
 
 def input_files(corpus: Path) -> list[Path]:
-    """Input files under corpus, sorted, by the rules of etl.build.scan_corpus."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIXES) or name.endswith(".tmp"):
-                continue
-            found.append(Path(dirpath) / name)
-    return found
+    """Input files under corpus, exactly as the build lists them."""
+    return scan_corpus(corpus)
 
 
 def _tree_cpu_seconds() -> float:

@@ -39,6 +39,8 @@ from urllib.parse import urlencode
 
 from report import render_markdown, sizes_of, targets
 
+from etl.build import SIDECAR_SUFFIXES, scan_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
@@ -52,7 +54,6 @@ POLL_S = 0.05
 QUIET_PCT = 30.0  # wait before a measurement until other processes use less than this share
 QUIET_WAIT_S = 60.0  # … but at most this long per measurement
 CHILDREN_EVERY = 4  # polls between re-listing the process tree (listing costs ~3 ms)
-SIDECAR_SUFFIXES = (".meta.json", ".truth.json")
 FLOOR_RE = re.compile(r"\b(?:navo|nato)\b", re.IGNORECASE)  # one pattern, as a topic has
 DASH_CALLS = 50
 DASH_MAX_S = 45.0  # per callback: stop early once this much time is spent
@@ -342,15 +343,8 @@ class Corpus:
 
 
 def input_files(corpus: Path) -> list[Path]:
-    """Input files under corpus, sorted, by the rules of etl.build.scan_corpus."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIXES) or name.endswith(".tmp"):
-                continue
-            found.append(Path(dirpath) / name)
-    return found
+    """Input files under corpus, exactly as the build lists them."""
+    return scan_corpus(corpus)
 
 
 def generator_hash() -> str:

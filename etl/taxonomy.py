@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.datafiles import load_yaml_text
+from etl.patterns import Combined, combine
 from etl.textutil import fold
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.yaml")
@@ -26,10 +27,10 @@ class Topic:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """All topics plus one combined, compiled pattern (a named group per topic)."""
+    """All topics plus one combined pattern that finds them all (the first listed wins a tie)."""
 
     topics: tuple[Topic, ...]
-    combined: re.Pattern[str]
+    matcher: Combined
 
     def ids(self) -> list[str]:
         return [t.id for t in self.topics]
@@ -40,11 +41,19 @@ class Taxonomy:
                 return t.label_nl if lang == "nl" else t.label_en
         return topic_id
 
+    def scan(self, folded: str) -> list[tuple[int, str, str]]:
+        """(offset, topic id, matched word) of every topic mention in already folded text."""
+        keys = self.matcher.keys
+        return [
+            (m.start(), keys[m.lastindex - 1], m.group())
+            for m in self.matcher.regex.finditer(folded)
+        ]  # type: ignore[operator]
+
     def find(self, text: str) -> dict[str, list[str]]:
         """Topic id → matched words in `text`, in order of first appearance."""
         hits: dict[str, list[str]] = {}
-        for m in self.combined.finditer(fold(text)):
-            hits.setdefault(m.lastgroup or "", []).append(m.group())
+        for _, tid, word in self.scan(fold(text)):
+            hits.setdefault(tid, []).append(word)
         return hits
 
 
@@ -81,12 +90,9 @@ def parse_taxonomy(text: str) -> Taxonomy:
                 tid, str(entry.get("label_nl") or tid), str(entry.get("label_en") or tid), patterns
             )
         )
-    alternatives = "|".join(
-        f"(?P<{t.id}>" + "|".join(f"(?:{p})" for p in t.patterns) + ")" for t in topics
-    )
     # matches start at a word; no pattern should begin with \w* (it makes matching slow)
-    combined = re.compile(rf"(?<!\w)(?=\w)(?:{alternatives})")
-    return Taxonomy(tuple(topics), combined)
+    matcher = combine(((p, t.id) for t in topics for p in t.patterns), lead=r"(?<!\w)(?=\w)")
+    return Taxonomy(tuple(topics), matcher)
 
 
 @lru_cache(maxsize=4)

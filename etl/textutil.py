@@ -21,14 +21,28 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-def fold(text: str) -> str:
-    """Lowercase without diacritics, same length as the input ("Oekraïne" → "oekraine")."""
-    return text.translate(_fold_table()).lower()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    c = m.group()
+    return _fold_table().get(ord(c), c)
+
+
+def squash_spaces(text: str) -> str:
+    """Every run of whitespace as one space, none at the ends (like re.sub(r"\\s+", " ", …))."""
+    return " ".join(text.split())
 
 
 def strip_accents(text: str) -> str:
     """Remove diacritics but keep case (same length)."""
-    return text.translate(_fold_table())
+    # str.translate looks up every character; texts are mostly ASCII, so replace only the rest
+    return text if text.isascii() else _NON_ASCII.sub(_fold_char, text)
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, same length as the input ("Oekraïne" → "oekraine")."""
+    return strip_accents(text).lower()
 
 
 # Abbreviations after which a full stop does not end a sentence.

@@ -58,9 +58,7 @@ def analyse(doc: Document, taxonomy: Taxonomy) -> Analysis:
         if b.part == "header":
             continue
         folded = fold(b.text)
-        matches = [
-            (m.start(), m.lastgroup or "", m.group()) for m in taxonomy.combined.finditer(folded)
-        ]
+        matches = taxonomy.scan(folded)
         topics: dict[str, list[str]] = {}
         for _, tid, word in matches:
             topics.setdefault(tid, []).append(word)

@@ -17,10 +17,10 @@ from etl.errors import Rejected
 from etl.model import Document, Footnote, Signatory
 from etl.parse.letter import ministry_from_title
 from etl.parse.op_xml import MAX_DEPTH, BlockBuilder, normalise_dossier
+from etl.textutil import squash_spaces
 
 SOURCE_FORMAT = "html"
 
-_WS = re.compile(r"\s+")
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _DROP = {"script", "style", "noscript", "nav", "template", "iframe", "object", "svg", "form"}
@@ -46,7 +46,7 @@ _NOTE_REF = re.compile(r"\b(?:nootnum|noot|footnote-ref|noteref)\b", re.I)
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return squash_spaces(text)
 
 
 def _classes(el: etree._Element) -> str:

@@ -29,14 +29,22 @@ def clean_inline(text: str) -> str:
     """Markdown inline markup to plain text: note markers, emphasis, links, escapes, entities."""
     if not _MARKUP_CHARS.search(text):
         return _SPACES.sub(" ", text).strip()
-    # escaped characters ("\\*") are hidden from the emphasis rules, then restored
-    text = _ESCAPE.sub(lambda m: chr(_PRIVATE + ord(m.group(1))), text)
-    text = _SUP.sub("", text)
-    text = _KNOWN_TAGS.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    for _ in range(2):
-        text = _EMPH.sub(r"\2", text)
-    text = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _PRIVATE), text)
+    # each rule only where its characters occur: most lines have little or no markup
+    escaped = "\\" in text
+    if escaped:
+        # escaped characters ("\\*") are hidden from the emphasis rules, then restored
+        text = _ESCAPE.sub(lambda m: chr(_PRIVATE + ord(m.group(1))), text)
+    if "<" in text or "[" in text:
+        text = _SUP.sub("", text)
+        if "<" in text:
+            text = _KNOWN_TAGS.sub("", text)
+        if "[" in text:
+            text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        for _ in range(2):
+            text = _EMPH.sub(r"\2", text)
+    if escaped:
+        text = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _PRIVATE), text)
     text = html.unescape(text)
     return _SPACES.sub(" ", text).strip()
 

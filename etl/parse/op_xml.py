@@ -11,10 +11,10 @@ from etl.dates import parse_date
 from etl.errors import Rejected
 from etl.model import Block, BlockKind, Document, Footnote, Part, Signatory
 from etl.parse.letter import ministry_from_title
+from etl.textutil import squash_spaces
 
 SOURCE_FORMAT = "op_xml"
 
-_WS = re.compile(r"\s+")
 _HEADER_LINE = re.compile(
     r"^(?:aan\s+de\s+voorzitter\b|(?:den\s+haag|'s-gravenhage|'s\s+gravenhage)\s*,)", re.I
 )
@@ -74,11 +74,11 @@ def _local(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str):
         return ""  # comment, processing instruction or (unexpanded) entity reference
-    return etree.QName(tag).localname
+    return tag.rpartition("}")[2]  # "{namespace}name" → "name"
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return squash_spaces(text)
 
 
 class BlockBuilder:

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.errors import Rejected
 from etl.extract import extract_all
@@ -327,3 +329,25 @@ def test_topics_survive_spelling() -> None:
     topics = {r["topic_id"] for r in rows["topics"]}
     assert {"ukraine", "afghanistan", "nuclear_deterrence", "arms_control", "cyber"} <= topics
     assert "climate_security" not in topics
+
+
+@pytest.mark.parametrize("kind", ["SUMMIT", "DMM", "FMM"])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_meeting_cue_quick_test_never_hides_a_match(kind: str, data: st.DataObject) -> None:
+    """Every text a meeting-type cue matches contains one of the words tested before it."""
+    from etl.extract.meetings import _CUES
+
+    _, words, rx = next(c for c in _CUES if c[0] == kind)
+    text = data.draw(st.from_regex(rx, fullmatch=True))
+    assert any(w in text for w in words), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_talk_quick_test_never_hides_a_match(data: st.DataObject) -> None:
+    """Every text the "a talk, not a stance" pattern matches contains one of its quick-test words."""
+    from etl.extract.positions import _TALK, _TALK_WORDS
+
+    text = data.draw(st.from_regex(_TALK, fullmatch=True))
+    assert any(w in text for w in _TALK_WORDS), text

@@ -65,20 +65,19 @@ def analyse(doc: Document, taxonomy: Taxonomy) -> Analysis:
         a.passages.append((b, topics))
         if b.kind == "heading":
             continue
-        for start, end in sentence_spans(b.text):
-            inside = [(pos - start, tid, w) for pos, tid, w in matches if start <= pos < end]
+        text, i, n = b.text, 0, len(matches)
+        for start, end in sentence_spans(text):
+            # sentences and matches are both in text order: one pass over the matches
+            while i < n and matches[i][0] < start:
+                i += 1
             s_topics: dict[str, list[str]] = {}
-            for _, tid, w in inside:
-                s_topics.setdefault(tid, []).append(w)
-            a.sentences.append(
-                Sentence(
-                    b,
-                    b.text[start:end],
-                    folded[start:end],
-                    s_topics,
-                    [(p, t) for p, t, _ in inside],
-                )
-            )
+            hits: list[tuple[int, str]] = []
+            while i < n and matches[i][0] < end:
+                pos, tid, word = matches[i]
+                s_topics.setdefault(tid, []).append(word)
+                hits.append((pos - start, tid))
+                i += 1
+            a.sentences.append(Sentence(b, text[start:end], folded[start:end], s_topics, hits))
     return a
 
 

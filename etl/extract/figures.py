@@ -29,23 +29,23 @@ AMOUNT = re.compile(
     rf"(?P<pre>{_CUR_PRE})\s?(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
     # "2024 EUR 1,13 miljard": a currency followed by a number is that number's prefix
     rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})(?!\s?\d)",
-    re.IGNORECASE,
 )
-_MAYBE = re.compile(r"\d|€|\$|procent|euro|dollar", re.IGNORECASE)
-PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)", re.IGNORECASE)
+PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)")
+# The patterns run on folded text (lowercase, same length) and only where they can match: an
+# amount names a currency, a percentage says so
+_MONEY = re.compile(r"[€$]|eur|usd|dollar")
+_PERCENT_WORD = re.compile(r"%|procent|pct|percent")
 # "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
 # ("sinds 1990" is not: it dates a comparison, not the figure)
 YEAR = re.compile(
     r"\b(?:in|voor|per|tegen|vanaf|uiterlijk in|uiterlijk|over|tot|"
     r"(?:budget|begroting|begrotingsjaar|bijdrage|uitgaven)\s+(?:van|voor))\s+(?:het jaar\s+)?"
     r"((?:19|20)\d{2})\b(?![-–/]\d)",
-    re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[;:]|\s[-–—]\s")
-_PART_OF = re.compile(r"\b(?:waarvan|daarvan|inclusief|waaronder)\b[^,;]{0,20}$", re.IGNORECASE)
+_PART_OF = re.compile(r"\b(?:waarvan|daarvan|inclusief|waaronder)\b[^,;]{0,20}$")
 _DATE_BEFORE = re.compile(
     r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s*$",
-    re.IGNORECASE,
 )
 
 
@@ -78,11 +78,12 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
     """Every amount of money and every percentage named in the text."""
     rows: list[dict] = []
     for s in a.sentences:
-        sentence, block = s.text, s.block
-        if not _MAYBE.search(sentence):
+        sentence, block, f = s.text, s.block, s.folded
+        money, percent = _MONEY.search(f), _PERCENT_WORD.search(f)
+        if not (money or percent):
             continue
         found: list[tuple[int, int, str, float, str | None, str]] = []
-        for m in AMOUNT.finditer(sentence):
+        for m in AMOUNT.finditer(f) if money else ():
             number = m.group("n1") or m.group("n2")
             value = dutch_number(number)
             if value is None:
@@ -90,20 +91,22 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
             scale = (m.group("s1") or m.group("s2") or "").lower().rstrip(".")
             value *= SCALES.get(scale, 1.0)
             cur = _currency(m.group("pre") or m.group("post"))
-            found.append((m.start(), m.end(), "amount", value, cur, m.group(0).strip()))
-        for m in PERCENT.finditer(sentence):
+            raw = sentence[m.start() : m.end()].strip()
+            found.append((m.start(), m.end(), "amount", value, cur, raw))
+        for m in PERCENT.finditer(f) if percent else ():
             value = dutch_number(m.group("n"))
             if value is not None:
-                found.append((m.start(), m.end(), "percentage", value, None, m.group(0).strip()))
+                raw = sentence[m.start() : m.end()].strip()
+                found.append((m.start(), m.end(), "percentage", value, None, raw))
         if not found:
             continue
         bounds = [(b, e) for b, e, *_ in found]
         fallback = a.section_topics(block)
         last_year: int | None = None
         for start, end, kind, value, cur, raw in sorted(found):
-            year = _year_for(sentence, start, end, bounds)
+            year = _year_for(f, start, end, bounds)
             # "in 2025 3,5 miljard euro, waarvan 500 miljoen euro voor munitie": the part shares the year
-            if year is None and _PART_OF.search(sentence[:start]):
+            if year is None and _PART_OF.search(f[:start]):
                 year = last_year
             last_year = year
             rows.append(

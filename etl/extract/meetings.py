@@ -18,9 +18,11 @@ _JOINT = re.compile(
     r"ministers? van (?:buitenlandse zaken en (?:van )?defensie|defensie en (?:van )?buitenlandse zaken)"
     r"|\bjumbo\b|foreign and defen[cs]e ministers"
 )
-_CUES: list[tuple[str, re.Pattern[str]]] = [
+# (type, words one of which every match contains — a quick test before the pattern, pattern)
+_CUES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (
         "SUMMIT",
+        ("top", "summit", "regeringsleiders", "staatshoofden"),
         re.compile(
             r"\b(?:navo|nato)[- ]?top\w*|\btop(?:ontmoeting)? van\b|\bsummit\b|"
             r"\bregeringsleiders\b|staatshoofden|\bde top\b|\btop in\b|\btop te\b"
@@ -28,6 +30,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "DMM",
+        ("defensie", "defence", "defense", "dmm"),
         re.compile(
             r"ministers? van defensie|defensieministers?|defen[cs]e ministers?|"
             r"\bdmm\b|defensieministeriele|ministeriele (?:bijeenkomst|vergadering) (?:van|voor) defensie|"
@@ -36,6 +39,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "FMM",
+        ("buitenland", "foreign", "fmm"),
         re.compile(
             r"ministers? van buitenlandse zaken|buitenlandministers?|foreign ministers?|"
             r"\bfmm\b|ministers of foreign affairs|navo-ministers van buitenlandse"
@@ -135,7 +139,12 @@ def meeting_type(folded: str) -> str | None:
     """FMM/DMM/SUMMIT/INFORMAL_*/OTHER from the last type cue in a folded text."""
     if _JOINT.search(folded):
         return "OTHER"
-    found = [(m.start(), kind) for kind, rx in _CUES for m in rx.finditer(folded)]
+    found = [
+        (m.start(), kind)
+        for kind, words, rx in _CUES
+        if any(w in folded for w in words)
+        for m in rx.finditer(folded)
+    ]
     if not found:
         return None
     pos, kind = max(found)

@@ -111,6 +111,8 @@ _TALK = re.compile(
     r"\b(?:voerde\w*|had\w*)\b[^.;]{0,40}\b(?:overleg|gesprek\w*|ontmoeting\w*)\b[^.;]{0,30}\bmet\b|"
     r"\bsprak\w*\b(?:(?!\buit\b)[^.;]){0,60}\bmet\b|\bbilateraal\b|\ben marge\b|\bin de marge\b|\bontmoette\w*\b"
 )
+# every match of _TALK contains one of these (a quick test before the pattern)
+_TALK_WORDS = ("overleg", "gesprek", "ontmoet", "sprak", "bilateraal", "marge")
 _SUBJECT_NOUN_VERB = re.compile(r"\s+(?:is|was|zal|blijft|richt|betreft|zijn|waren)\b")
 _SUBORDINATE = re.compile(r"\b(?:dat|die|welke|waarin|omdat|terwijl|nadat)\b")
 
@@ -136,7 +138,7 @@ def _actors(
         if kind == "delegation" and not _SUBJECT_NOUN_VERB.match(f, m.end()):
             continue
         out.append((m.start(), m.end(), _ACTOR_NAMES[kind] if kind != "request" else "request"))
-    if names is not None:
+    if names is not None and "minister" in f:
         out += [(m.start(), m.end(), "de minister") for m in names.finditer(f)]
     if previous and (m := _ANAPHOR.match(f)):
         out.append((m.start("pronoun"), m.end("pronoun"), previous))
@@ -147,7 +149,7 @@ def _stance(f: str, actors: list[tuple[int, int, str]]) -> tuple[str, str] | Non
     """The stance of the Dutch actor in a sentence and the actor, or None when it takes none."""
     if any(actor == "request" for *_, actor in actors):
         return "calls_for", "Nederland"  # "Op verzoek van Nederland werd …"
-    talk = _TALK.search(f)
+    talk = _TALK.search(f) if any(w in f for w in _TALK_WORDS) else None
     limit = talk.start() if talk else len(f)
     # leftmost verb first; at one place the stance listed first (lowest priority) wins
     stances = stance_pattern()
@@ -183,7 +185,7 @@ def _co_actors(sentence: str, f: str) -> list[str]:
     """Who joined the Dutch statement: named countries ("samen met …") or a group of allies."""
     gaz = gazetteer()
     out: list[str] = []
-    if m := _WITH.search(f):
+    if "met" in f and (m := _WITH.search(f)):
         stop = re.search(r"\b(?:nederland|diende|heeft|hebben|pleitte|stelde)\b", f[m.end() :])
         span = sentence[m.end() : m.end() + (stop.start() if stop else 80)]
         out += [gaz.name(c.iso2) for c in gaz.countries(span) if c.iso2 != "NL"]
@@ -192,7 +194,7 @@ def _co_actors(sentence: str, f: str) -> list[str]:
         for n in _GROUP_NOUN.finditer(f[: g.start()]):
             noun = n.group(1)
         out.append(noun or "bondgenoten")
-    for m in _PAIRED.finditer(f):
+    for m in _PAIRED.finditer(f) if "nederland" in f else ():
         word = m.group(1) or m.group(2)
         for c in gaz.countries(word):
             if c.iso2 != "NL" and not c.is_adjective:

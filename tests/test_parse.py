@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.errors import Rejected
 from etl.parse import parse_file, sniff_format
@@ -248,3 +250,13 @@ def test_taxonomy_has_every_required_topic() -> None:
     taxonomy = load_taxonomy()
     assert set(CORE_TOPIC_IDS) <= set(taxonomy.ids())
     assert all(taxonomy.label(t, "nl") and taxonomy.label(t, "en") for t in taxonomy.ids())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZé²Ⅻ1_ -\n.") + [chr(0x0301)]), max_size=8))
+def test_ends_hyphenated_is_the_regex_it_replaces(text: str) -> None:
+    import re
+
+    from etl.parse.letter import _ends_hyphenated
+
+    assert _ends_hyphenated(text) == bool(re.search(r"[^\W\d_]-$", text))

@@ -55,11 +55,22 @@ def _continues(prev: str, nxt: str) -> str | None:
     """How `nxt` continues `prev` across a page break: "hyphen", "space", or None."""
     if not nxt or not nxt[0].islower():
         return None
-    if re.search(r"[^\W\d_]-$", prev) and not prev.endswith(" -"):
+    if _ends_hyphenated(prev) and not prev.endswith(" -"):
         return "hyphen"
     if re.search(r"[\w,;]$", prev):
         return "space"
     return None
+
+
+def _ends_hyphenated(text: str) -> bool:
+    """Whether text ends in a letter and a hyphen (as re.search(r"[^\\W\\d_]-$") says, but
+    without scanning the whole text)."""
+    if text.endswith("-\n"):
+        text = text[:-1]
+    if len(text) < 2 or not text.endswith("-"):
+        return False
+    c = text[-2]
+    return c.isalnum() and not c.isdecimal()
 
 
 def repair_page_breaks(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -110,7 +121,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not text:
             text = line
-        elif re.search(r"[^\W\d_]-$", text) and line[:1].islower():
+        elif line[:1].islower() and _ends_hyphenated(text):
             head, _, last = text.rpartition(" ")
             first, _, tail = line.partition(" ")
             word = join_hyphenated(last, first)

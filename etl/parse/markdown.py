@@ -25,10 +25,17 @@ _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _ITALIC_ONLY = re.compile(r"^\s*(\*|_)(?!\1)(.+?)\1\s*$")
 
 
+def _squash(text: str) -> str:
+    # the same as _SPACES.sub(" ", text).strip(), without the regex where there is nothing to do
+    if "  " in text or "\t" in text or "\xa0" in text:
+        return _SPACES.sub(" ", text).strip()
+    return text.strip()
+
+
 def clean_inline(text: str) -> str:
     """Markdown inline markup to plain text: note markers, emphasis, links, escapes, entities."""
     if not _MARKUP_CHARS.search(text):
-        return _SPACES.sub(" ", text).strip()
+        return _squash(text)
     # each rule only where its characters occur: most lines have little or no markup
     escaped = "\\" in text
     if escaped:
@@ -45,8 +52,7 @@ def clean_inline(text: str) -> str:
             text = _EMPH.sub(r"\2", text)
     if escaped:
         text = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - _PRIVATE), text)
-    text = html.unescape(text)
-    return _SPACES.sub(" ", text).strip()
+    return _squash(html.unescape(text))
 
 
 def markdown_blocks(text: str) -> list[RawBlock]:

@@ -328,9 +328,26 @@ def _iso(value: str | None) -> date | None:
 # --- document ---------------------------------------------------------------------------------
 
 
-def _first(el: etree._Element, path: str) -> etree._Element | None:
-    found = el.xpath(path)
-    return found[0] if found else None
+def _children(el: etree._Element, *names: str) -> list[etree._Element]:
+    """The elements reached by following child elements of these local names, in order.
+
+    (What the XPath "*[local-name()='a']/*[local-name()='b']" gives, without compiling XPath
+    for every file.)
+    """
+    found = [el]
+    for name in names:
+        found = [c for parent in found for c in parent if _local(c) == name]
+    return found
+
+
+def _first(el: etree._Element, name: str) -> etree._Element | None:
+    """The first child element of this local name."""
+    return next((c for c in el if _local(c) == name), None)
+
+
+def _descendants(el: etree._Element, name: str) -> list[etree._Element]:
+    """Descendant elements (not el itself) of this local name, in document order."""
+    return [d for d in el.iterdescendants() if _local(d) == name]
 
 
 def normalise_dossier(text: str) -> str | None:
@@ -369,7 +386,7 @@ def parse(data: bytes, source_path: str, sha256: str) -> Document:
     root = _load(data)
     root_name = _local(root) or str(root.tag)
     if root_name == "officiele-publicatie":
-        stuk_holder = _first(root, "*[local-name()='kamerstuk']")
+        stuk_holder = _first(root, "kamerstuk")
     elif root_name == "kamerstuk":
         stuk_holder = root
     else:
@@ -380,30 +397,30 @@ def parse(data: bytes, source_path: str, sha256: str) -> Document:
     doc = Document(source_path=source_path, source_format=SOURCE_FORMAT, sha256=sha256)
     walker = _Walker()
 
-    stuk = _first(stuk_holder, "*[local-name()='stuk']")
+    stuk = _first(stuk_holder, "stuk")
     if stuk is None:
         raise Rejected("official Kamerstuk XML without a <stuk> (no letter text)")
 
     # The letter head, in the order a reader sees it (and the text parsers emit it).
-    for regel in stuk_holder.xpath("*[local-name()='kamerstukkop']/*[local-name()='tekstregel']"):
+    for regel in _children(stuk_holder, "kamerstukkop", "tekstregel"):
         if regel.get("inhoud") == "vergaderjaar":
             line = walker.inline(regel)
             doc.vergaderjaar = _vergaderjaar(line)
             walker.add("paragraph", line, part="header")
-    for dossier in stuk_holder.xpath("*[local-name()='dossier']"):
-        for nr in dossier.xpath(".//*[local-name()='dossiernr']"):
+    for dossier in _children(stuk_holder, "dossier"):
+        for nr in _descendants(dossier, "dossiernr"):
             line = walker.inline(nr)
             doc.dossier = doc.dossier or normalise_dossier(line)
             walker.add("paragraph", line, part="header")
-        for titel in dossier.xpath("*[local-name()='titel']"):
+        for titel in _children(dossier, "titel"):
             walker.add("paragraph", walker.inline(titel), part="header")
-    stuknr = _first(stuk, "*[local-name()='stuknr']")
+    stuknr = _first(stuk, "stuknr")
     if stuknr is not None:
         walker.add("paragraph", walker.inline(stuknr), part="header")
-        ondernummer = _first(stuknr, ".//*[local-name()='ondernummer']")
+        ondernummer = next(iter(_descendants(stuknr, "ondernummer")), None)
         m = re.search(r"\d+", "".join(ondernummer.itertext()) if ondernummer is not None else "")
         doc.number = int(m.group()) if m else None
-    titel = _first(stuk, "*[local-name()='titel']")
+    titel = _first(stuk, "titel")
     if titel is not None:
         doc.title = _norm(walker.inline(titel)) or None
         walker.add("paragraph", doc.title or "", part="header")
@@ -421,7 +438,7 @@ def parse(data: bytes, source_path: str, sha256: str) -> Document:
         roles = "; ".join(s.role for s in doc.signatories if s.role)
         doc.ministry = ministry_from_title(roles.replace(";", ","))
 
-    for meta in root.xpath("*[local-name()='metadata']/*[local-name()='meta']"):
+    for meta in _children(root, "metadata", "meta"):
         if meta.get("name") == "navo.synthetic" and meta.get("content", "").lower() == "true":
             doc.is_synthetic = True
     return doc

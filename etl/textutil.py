@@ -103,7 +103,9 @@ _INITIAL = re.compile(r"(?:[a-z]\.){0,5}[a-z]")
 _LAST_WORD = re.compile(r"(\S+)\.$")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+# cached: the document-type, meeting and sentence steps each split the same opening paragraphs
+@lru_cache(maxsize=1024)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence of a paragraph; Dutch abbreviations and initials kept whole."""
     spans: list[tuple[int, int]] = []
     start = 0
@@ -123,7 +125,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     end = len(text.rstrip())
     if end > start:
         spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def sentences(text: str) -> list[str]:

@@ -81,7 +81,7 @@ def stance_pattern() -> Combined:
 
 
 # Words that make a sentence a position without a stance verb ("Op verzoek van Nederland …")
-_REQUEST_WORDS = re.compile(r"verzoek|initiatief|aandringen|voorstel")
+_REQUEST_WORDS = ("verzoek", "initiatief", "aandringen", "voorstel")
 
 
 _GROUPED = re.compile(r"\b(?:waaronder|onder wie|en ook|inclusief)\s+(?:ook\s+)?nederland\b")
@@ -213,7 +213,7 @@ def extract_positions(a: Analysis, doc_kind: str, meeting: MeetingRef) -> list[d
         before = previous[1] if previous and previous[0] is s.block else None
         previous = None
         # no stance verb, no position: the cheap test first
-        if not stance_pattern().regex.search(f) and not _REQUEST_WORDS.search(f):
+        if not stance_pattern().regex.search(f) and not any(w in f for w in _REQUEST_WORDS):
             continue
         if _TO_PARLIAMENT.search(f):
             continue

@@ -33,9 +33,9 @@ def sidecar_path(source_path: str | os.PathLike[str]) -> Path:
 
 def read_sidecar(source_path: str | os.PathLike[str]) -> dict[str, Any]:
     """The sidecar of a document as a dict; {} when there is none or it cannot be read."""
-    path = sidecar_path(source_path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(f"{os.fspath(source_path)}{SUFFIX}", "rb") as fh:  # (no Path: read per file)
+            data = json.loads(fh.read())
     except (OSError, UnicodeDecodeError, ValueError):
         # A missing or broken sidecar must not cost us the document itself.
         return {}

@@ -120,6 +120,13 @@ def combine(patterns: Iterable[tuple[str, str]], lead: str = "") -> Combined:
             last[2].append((pattern[len(c) :], key))
         else:
             items.append(({c[-1]}, c, [(pattern[len(c) :], key)]))
+    if lead.endswith("\\b") and all(
+        first is not None and all(ch.isalnum() or ch == "_" for ch in first)
+        for first, _, _ in items
+    ):
+        # every match starts with a word character, so \\b there means no word character before:
+        # testing only that skips the ends of words
+        lead = lead[:-2] + "(?<!\\w)"
     keys: list[str] = []
     parts: list[str] = []
     for _, c, members in items:

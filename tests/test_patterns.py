@@ -88,6 +88,11 @@ def test_every_pattern_led_by_word_boundary() -> None:
     text = "wij steunden, hij stelde, zij was tegen; onsteun en herstel niet"
     assert found(patterns)(text) == naive(patterns)(text)
     assert [k for *_, k in found(patterns)(text)] == ["supports", "states", "o"]
+    # a pattern that may start with a non-word character: \b there means a word character before
+    patterns.append((r"\b(?:-|x)y", "dash"))
+    text = "ab-y -y xy steun"
+    assert found(patterns)(text) == naive(patterns)(text)
+    assert [k for *_, k in found(patterns)(text)] == ["dash", "dash", "supports"]
 
 
 def _real_texts(seed: Path) -> list[str]:

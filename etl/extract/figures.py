@@ -33,8 +33,6 @@ AMOUNT = re.compile(
 PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)")
 # The patterns run on folded text (lowercase, same length) and only where they can match: an
 # amount names a currency, a percentage says so
-_MONEY = ("€", "$", "eur", "usd", "dollar")
-_PERCENT_WORD = ("%", "procent", "pct", "percent")
 # "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
 # ("sinds 1990" is not: it dates a comparison, not the figure)
 YEAR = re.compile(
@@ -79,8 +77,8 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
     rows: list[dict] = []
     for s in a.sentences:
         sentence, block, f = s.text, s.block, s.folded
-        money = any(w in f for w in _MONEY)
-        percent = any(w in f for w in _PERCENT_WORD)
+        money = "€" in f or "$" in f or "eur" in f or "usd" in f or "dollar" in f
+        percent = "%" in f or "procent" in f or "pct" in f or "percent" in f
         if not (money or percent):
             continue
         found: list[tuple[int, int, str, float, str | None, str]] = []

@@ -80,10 +80,6 @@ def stance_pattern() -> Combined:
     return combine((str(p), str(e["id"])) for e in entries for p in e["patterns"])
 
 
-# Words that make a sentence a position without a stance verb ("Op verzoek van Nederland …")
-_REQUEST_WORDS = ("verzoek", "initiatief", "aandringen", "voorstel")
-
-
 _GROUPED = re.compile(r"\b(?:waaronder|onder wie|en ook|inclusief)\s+(?:ook\s+)?nederland\b")
 _GROUP = re.compile(
     r"\b(?:waaronder|en ook|inclusief|zoals|onder wie|evenals)\s+(?:ook\s+)?nederland\b"
@@ -213,7 +209,10 @@ def extract_positions(a: Analysis, doc_kind: str, meeting: MeetingRef) -> list[d
         before = previous[1] if previous and previous[0] is s.block else None
         previous = None
         # no stance verb, no position: the cheap test first
-        if not stance_pattern().regex.search(f) and not any(w in f for w in _REQUEST_WORDS):
+        # (or "Op verzoek van Nederland …", a position without a stance verb)
+        if not stance_pattern().regex.search(f) and not (
+            "verzoek" in f or "initiatief" in f or "aandringen" in f or "voorstel" in f
+        ):
             continue
         if _TO_PARLIAMENT.search(f):
             continue

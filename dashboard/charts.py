@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import figures as F
 from dashboard import queries as Q
-from dashboard.data import Data, documents_rows, fact_rows, meetings_rows, text_filter
+from dashboard.data import (
+    Data,
+    documents_rows,
+    fact_rows,
+    meetings_rows,
+    take,
+    text_filter,
+    topic_doc_rows,
+)
 from dashboard.i18n import FIGURE_KINDS, MEETING_TYPES, STANCES, fmt_number, pair, t
 from dashboard.state import State
 
@@ -20,14 +29,25 @@ Column = tuple[str, str, str]  # (field, i18n header key, kind: text/long/date/i
 
 @dataclass
 class ChartResult:
-    """A chart's figure (None for a table-only panel), its data as a table, and its sources."""
+    """A chart's figure (None for a table-only panel), its data as a table, and its sources.
+
+    The table may be given as a function: it is then made when first asked for (a chart shown
+    as a chart sends no rows, so its callback never builds the table; the CSV download does).
+    """
 
     figure: go.Figure | None
-    table: pl.DataFrame
+    rows: pl.DataFrame | Callable[[], pl.DataFrame]
     columns: list[Column]
     doc_ids: list[str]
     title: str | None = None  # set when the title depends on the state
     note: str | None = None
+
+    @property
+    def table(self) -> pl.DataFrame:
+        """The rows behind the chart, as the table view and the CSV show them."""
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
 
 
 def _docs(rows: pl.DataFrame, col: str = "doc_id") -> list[str]:
@@ -111,7 +131,7 @@ def movers(data: Data, st: State) -> ChartResult:
         ("change", "col_change", "num"),
     ]
     ids = frame["topic_id"].to_list()
-    src = Q.topics_rows(data, replace(st, topics=tuple(ids))) if ids else data.topics.clear()
+    src = topic_doc_rows(data, st, ids) if ids else data.topic_docs.clear()
     fig = F.movers_figure(frame, _labels(data, ids, st.lang), st.lang)
     return ChartResult(fig, table, cols, _docs(src), note=note)
 
@@ -137,17 +157,16 @@ def heatmap(data: Data, st: State) -> ChartResult:
     labels = _labels(data, topics, st.lang)
     fig = F.heatmap_figure(frame, topics, labels, st.measure, st.lang, st.cell)
     return ChartResult(
-        fig, _topic_table(data, st, frame), TOPIC_COLS, _docs(Q.topics_rows(data, st))
+        fig, _topic_table(data, st, frame), TOPIC_COLS, _docs(topic_doc_rows(data, st))
     )
 
 
 def lines(data: Data, st: State) -> ChartResult:
     """Lines for the chosen topics (or the five most discussed)."""
-    rows = Q.topics_rows(data, st)
-    topics = Q.chosen_topics(data, st, rows, top=5)
+    topics = Q.chosen_topics(data, st, top=5)
     frame = Q.topic_period(data, st, topics)
     fig = F.lines_figure(frame, topics, _labels(data, topics, st.lang), st.measure, st.lang)
-    src = rows.filter(pl.col("topic_id").is_in(topics))
+    src = topic_doc_rows(data, st, topics)
     return ChartResult(fig, _topic_table(data, st, frame), TOPIC_COLS, _docs(src))
 
 
@@ -183,19 +202,24 @@ def positions_table(data: Data, st: State, rows: pl.DataFrame) -> pl.DataFrame:
 MAX_POINTS = 1500
 
 
+def _positions_table(data: Data, st: State) -> pl.DataFrame:
+    return positions_table(data, st, Q.positions_for(data, st))
+
+
 def stance_timeline(data: Data, st: State) -> ChartResult:
     """Dutch statements on the focus topic over time, coloured by stance."""
-    rows = Q.positions_for(data, st)
+    rows = Q.positions_for(data, st, ["_row", "_date", "doc_id"])
     shown, note = _latest(rows, st)
-    fig = F.stance_timeline_figure(shown, st.lang)
+    cols = ["_date", "stance", "is_planned", "doc_id", "text"]
+    fig = F.stance_timeline_figure(take(data, "positions", shown["_row"], cols), st.lang)
     title = t("stance_timeline", st.lang, data.label(Q.focus_topic(data, st), st.lang) or "—")
-    table = positions_table(data, st, rows)
+    table = partial(_positions_table, data, st)
     return ChartResult(fig, table, POSITION_COLS, _docs(rows), title, note)
 
 
 def stance_mix(data: Data, st: State) -> ChartResult:
     """Statements per year and stance on the focus topic."""
-    rows = Q.positions_for(data, st)
+    rows = Q.positions_for(data, st, ["_date", "stance", "doc_id"])
     mix = Q.stance_mix(rows)
     table = mix.with_columns(
         pl.col("stance")
@@ -340,7 +364,8 @@ def amounts(data: Data, st: State) -> ChartResult:
     rows = figure_rows(data, st, "amount")
     shown, note = _latest(rows, st, "latest_figures")
     fig = F.amounts_figure(shown.sort("_date", nulls_last=True), st.log, st.lang)
-    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows), note=note)
+    table = partial(_figure_table, data, st, rows)
+    return ChartResult(fig, table, FIGURE_COLS, _docs(rows), note=note)
 
 
 def percentages(data: Data, st: State) -> ChartResult:
@@ -348,7 +373,8 @@ def percentages(data: Data, st: State) -> ChartResult:
     rows = figure_rows(data, st, "percentage")
     shown, note = _latest(rows, st, "latest_figures")
     fig = F.percentages_figure(shown.sort("_date", nulls_last=True), st.lang)
-    return ChartResult(fig, _figure_table(data, st, rows), FIGURE_COLS, _docs(rows), note=note)
+    table = partial(_figure_table, data, st, rows)
+    return ChartResult(fig, table, FIGURE_COLS, _docs(rows), note=note)
 
 
 def figure_table(data: Data, st: State) -> ChartResult:

@@ -141,6 +141,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each statement beside the most similar statement on the same topic in the previous "
         "document; added words underlined, removed words struck through.",
     ),
+    "latest_pairs": (
+        "De {} nieuwste van {} paren; kies een eerdere periode voor oudere.",
+        "The {} most recent of {} pairs; choose an earlier period for older ones.",
+    ),
     "no_pairs": (
         "Te weinig uitspraken over dit onderwerp om te vergelijken.",
         "Too few statements on this topic to compare.",

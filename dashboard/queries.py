@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard.data import Data, documents_rows, fact_rows, meetings_rows, topics_rows
+from dashboard.data import (
+    Data,
+    fact_rows,
+    meetings_rows,
+    passage_totals,
+    take,
+    topic_counts,
+)
 from dashboard.state import State
 
 
@@ -25,12 +32,22 @@ def period_of(d: date, grain: str) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}" if grain == "quarter" else str(d.year)
 
 
+def period_dates(period: str) -> tuple[date, date]:
+    """First and last day of a period key ("2023" or "2023-Q4"; see period_expr)."""
+    year, _, quarter = period.partition("-Q")
+    y = int(year)
+    if not quarter:
+        return date(y, 1, 1), date(y, 12, 31)
+    q = int(quarter)
+    last = date(y, 12, 31) if q == 4 else date(y, 3 * q + 1, 1) - timedelta(days=1)
+    return date(y, 3 * q - 2, 1), last
+
+
 def date_range(data: Data, st: State) -> tuple[date, date] | None:
     """The period shown: the state's range clipped to the documents' dates; None if empty."""
-    dates = data.documents["_date"].drop_nulls()
-    if dates.is_empty():
+    if data.dates is None:
         return None
-    lo, hi = dates.min(), dates.max()
+    lo, hi = data.dates
     lo = max(lo, st.start) if st.start else lo  # type: ignore[type-var]
     hi = min(hi, st.end) if st.end else hi  # type: ignore[type-var]
     return (lo, hi) if lo <= hi else None  # type: ignore[operator,return-value]
@@ -50,58 +67,64 @@ def all_periods(lo: date, hi: date, grain: str) -> list[str]:
     return keys
 
 
-def passage_totals(data: Data, st: State, key: pl.Expr) -> pl.DataFrame:
-    """All passages (paragraphs) of the documents in the selection, per `key` (column "key")."""
-    docs = documents_rows(data, st, use_topics=False)
-    tagged = data.topics.group_by("doc_id").agg(
-        pl.struct("paragraph_index").n_unique().alias("_tagged")
-    )
-    return (
-        docs.join(tagged, on="doc_id", how="left")
-        .with_columns(
-            pl.coalesce("n_paragraphs", "_tagged", pl.lit(0)).alias("_n"), key.alias("key")
-        )
-        .group_by("key")
-        .agg(pl.col("_n").sum().alias("total"))
-    )
+def chosen_topics(
+    data: Data, st: State, counts: pl.DataFrame | None = None, top: int | None = None
+) -> list[str]:
+    """The state's topics, else the topics present (taxonomy order), or the `top` most frequent.
 
-
-def chosen_topics(data: Data, st: State, rows: pl.DataFrame, top: int | None = None) -> list[str]:
-    """The state's topics, else the topics present (taxonomy order), or the `top` most frequent."""
+    `counts` are topic_counts(data, st) (passages per topic, date and type), if already at hand.
+    """
     if st.topics:
         return list(st.topics)
+    counts = topic_counts(data, st) if counts is None else counts
     if top:
-        counts = rows.group_by("topic_id").len().sort(["len", "topic_id"], descending=[True, False])
-        return counts["topic_id"].head(top).to_list()
-    present = set(rows["topic_id"].drop_nulls().to_list())
+        per_topic = (
+            counts.group_by("topic_id")
+            .agg(pl.col("n").sum().alias("len"))
+            .sort(["len", "topic_id"], descending=[True, False])
+        )
+        return per_topic["topic_id"].head(top).to_list()
+    present = set(counts["topic_id"].drop_nulls().unique().to_list())
     return [t for t in data.topic_ids if t in present]
 
 
+TOPIC_PERIOD_SCHEMA = {
+    "topic_id": pl.String,
+    "period": pl.String,
+    "passages": pl.Int64,
+    "total": pl.Int64,
+    "share": pl.Float64,
+}
+
+
 def topic_period(data: Data, st: State, topics: list[str] | None = None) -> pl.DataFrame:
-    """Passages per topic and period over the full grid: topic_id, period, passages, total, share."""
+    """Passages per topic and period over the full grid: topic_id, period, passages, total, share.
+
+    Shared by the heatmap, the cell picker and the lines of one page, so kept per build.
+    """
+    key = ("topic_period", st.start, st.end, st.types, st.topics, st.grain, tuple(topics or ()))
+    if topics is not None and not topics:
+        key = key[:-1] + (("<none>",),)
+    return data.cached(key, lambda: _topic_period(data, st, topics))
+
+
+def _topic_period(data: Data, st: State, topics: list[str] | None) -> pl.DataFrame:
     rng = date_range(data, st)
-    rows = topics_rows(data, st)
-    topics = topics if topics is not None else chosen_topics(data, st, rows)
-    schema = {
-        "topic_id": pl.String,
-        "period": pl.String,
-        "passages": pl.Int64,
-        "total": pl.Int64,
-        "share": pl.Float64,
-    }
+    counts = topic_counts(data, st)
+    topics = topics if topics is not None else chosen_topics(data, st, counts)
     if rng is None or not topics:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=TOPIC_PERIOD_SCHEMA)
     periods = all_periods(rng[0], rng[1], st.grain)
-    counts = (
-        rows.filter(pl.col("topic_id").is_in(topics))
+    per_period = (
+        counts.filter(pl.col("topic_id").is_in(topics))
         .with_columns(period_expr(st.grain).alias("period"))
         .group_by("topic_id", "period")
-        .agg(pl.len().cast(pl.Int64).alias("passages"))
+        .agg(pl.col("n").sum().cast(pl.Int64).alias("passages"))
     )
     totals = passage_totals(data, st, period_expr(st.grain)).rename({"key": "period"})
     grid = pl.DataFrame({"topic_id": topics}).join(pl.DataFrame({"period": periods}), how="cross")
     return (
-        grid.join(counts, on=["topic_id", "period"], how="left")
+        grid.join(per_period, on=["topic_id", "period"], how="left")
         .join(totals, on="period", how="left")
         .with_columns(
             pl.col("passages").fill_null(0),
@@ -113,7 +136,7 @@ def topic_period(data: Data, st: State, topics: list[str] | None = None) -> pl.D
             .otherwise(0.0)
             .alias("share")
         )
-        .select(list(schema))
+        .select(list(TOPIC_PERIOD_SCHEMA))
     )
 
 
@@ -133,11 +156,11 @@ def movers(data: Data, st: State, n: int = 5) -> tuple[pl.DataFrame, tuple[date,
     half = pl.when(pl.col("_date") <= mid).then(pl.lit("first")).otherwise(pl.lit("second"))
     sub = replace(st, start=lo, end=hi)
     counts = (
-        topics_rows(data, sub)
+        topic_counts(data, sub)
         .filter(pl.col("_date").is_not_null())
         .with_columns(half.alias("half"))
         .group_by("topic_id", "half")
-        .agg(pl.len().alias("n"))
+        .agg(pl.col("n").sum().cast(pl.UInt32))
     )
     totals = passage_totals(data, sub, half)
     t = {r["key"]: r["total"] for r in totals.iter_rows(named=True)}
@@ -176,22 +199,36 @@ def focus_topic(data: Data, st: State) -> str | None:
         return st.topic
     if st.topics:
         return st.topics[0]
-    exploded = data.positions.select(pl.col("topic_ids").explode().alias("t")).drop_nulls()
-    if exploded.is_empty():
-        return None
-    return exploded.group_by("t").len().sort(["len", "t"], descending=[True, False])["t"][0]
+    return data.default_focus
 
 
-def positions_for(data: Data, st: State) -> pl.DataFrame:
-    """Dutch statements on the focus topic in the selection, oldest first."""
+def positions_for(data: Data, st: State, columns: list[str] | None = None) -> pl.DataFrame:
+    """Dutch statements on the focus topic in the selection, oldest first (only `columns`, if
+    given: a chart that needs the dates of 50,000 statements and the text of 1,500 asks twice).
+    """
+    return take(data, "positions", position_index(data, st), columns)
+
+
+def position_index(data: Data, st: State) -> pl.Series:
+    """The row numbers of positions_for(data, st), in its order.
+
+    Three callbacks of the positions page ask for the same rows: their row numbers are kept per
+    build (a few hundred KB at most, where the rows themselves would be megabytes).
+    """
     topic = focus_topic(data, st)
-    rows = fact_rows(data, "positions", replace(st, topics=()))
     if topic is None:
-        return rows.clear()
-    rows = rows.filter(pl.col("topic_ids").list.contains(topic).fill_null(False))
+        return pl.Series("_row", [], pl.UInt32)
+    key = ("positions_for", st.start, st.end, st.types, topic, st.planned)
+    return data.cached(key, lambda: _positions_for(data, st, topic))
+
+
+def _positions_for(data: Data, st: State, topic: str) -> pl.Series:
+    """The row numbers of positions_for, in its order."""
+    # a topic's statements are indexed in this order already (Data.position_rows)
+    rows = fact_rows(data, "positions", replace(st, topics=(topic,)), ["_row", "is_planned"])
     if st.planned != "all":
         rows = rows.filter(pl.col("is_planned").fill_null(False) == (st.planned == "planned"))
-    return rows.sort(["_date", "doc_id", "paragraph_index"], nulls_last=True)
+    return rows["_row"]
 
 
 def stance_mix(rows: pl.DataFrame) -> pl.DataFrame:
@@ -206,9 +243,14 @@ def stance_mix(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def changes(rows: pl.DataFrame, limit: int = 8) -> list[tuple[dict, dict]]:
-    """Pairs (earlier, later): each statement beside the most similar one of the previous paper."""
+    """Pairs (earlier, later): each statement beside the most similar one of the previous paper.
+
+    Newest first and at most `limit` pairs; as every paper gives at least one pair, only the
+    last limit + 1 papers (in the order of `rows`) can take part, so only those are read.
+    """
     cols = ["text", "_date", "doc_id", "stance", "is_planned"]
-    papers = [g.select(cols).to_dicts() for _, g in rows.group_by("doc_id", maintain_order=True)]
+    recent = recent_papers(rows, limit + 1)
+    papers = [g.select(cols).to_dicts() for _, g in recent.group_by("doc_id", maintain_order=True)]
     pairs: list[tuple[dict, dict]] = []
     # newest first; bounded by `limit`, so the difflib work stays small
     for i in range(len(papers) - 1, 0, -1):
@@ -223,6 +265,20 @@ def changes(rows: pl.DataFrame, limit: int = 8) -> list[tuple[dict, dict]]:
             if len(pairs) >= limit:
                 return pairs
     return pairs
+
+
+def recent_papers(rows: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The rows of the last `n` papers (documents, in the order they first appear in `rows`)."""
+    order = rows["doc_id"].unique(maintain_order=True)
+    return rows.filter(pl.col("doc_id").is_in(order.tail(n).implode()))
+
+
+def n_changes(rows: pl.DataFrame) -> int:
+    """How many pairs changes() would give without its limit: every statement but the oldest
+    paper's has one."""
+    if rows.is_empty():
+        return 0
+    return rows.height - int((rows["doc_id"] == rows["doc_id"][0]).sum())
 
 
 def bilateral_counts(rows: pl.DataFrame) -> pl.DataFrame:

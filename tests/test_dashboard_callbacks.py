@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as s
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import charts
+from dashboard import charts, queries
 from dashboard.app import chart_outputs, create_app, csv_download, shell
 from dashboard.components import official_url
 from dashboard.data import DataStore
@@ -500,3 +500,48 @@ def test_a_huge_grid_is_capped_with_a_note(data, monkeypatch) -> None:
     capped = app_module.chart_outputs(data, "documents_table", st)
     assert len(capped["rows"]) == 3 and capped["rows"] == full["rows"][:3]
     assert f"3 van {n}" in capped["note"]
+
+
+# ---- bounded panels and shared results (issue 7) --------------------------------------------
+
+
+def test_what_changed_says_when_it_shows_only_the_newest_pairs(data, monkeypatch) -> None:
+    st = parse_state("/positions", "?topic=russia&lang=en", data.topic_ids)
+    total = queries.n_changes(queries.positions_for(data, st))
+    assert total > 2
+    monkeypatch.setattr(positions, "MAX_PAIRS", 2)
+    panel = positions.changes_panel(data, st)
+    assert len([c for c in _walk(panel) if isinstance(c, html.Article)]) == 2
+    (cap,) = [c for c in _walk(panel) if getattr(c, "id", None) == "changes-cap"]
+    assert (
+        cap.children
+        == f"The 2 most recent of {total} pairs; choose an earlier period for older ones."
+    )
+    monkeypatch.setattr(positions, "MAX_PAIRS", total)
+    panel = positions.changes_panel(data, st)
+    assert not [c for c in _walk(panel) if getattr(c, "id", None) == "changes-cap"]
+
+
+def test_callbacks_of_one_page_share_the_statements_of_the_topic(client) -> None:
+    c, deps = client
+    data = c.application.config["NAVO_STORE"].get()
+    values = {"url.search": "?topic=cyber&from=2011", "url.pathname": "/positions"}
+    outputs = [
+        next(d["output"] for d in deps if "stance_timeline-graph.figure" in d["output"]),
+        next(d["output"] for d in deps if "stance_mix-graph.figure" in d["output"]),
+        "changes.children",
+    ]
+    hits, misses = data.cache.hits, data.cache.misses
+    for output in outputs:
+        status, _ = call(client, output, values, "url.search")
+        assert status == 200
+    assert data.cache.misses - misses == 1 and data.cache.hits - hits == 2
+
+
+def test_a_chart_shown_as_chart_sends_no_rows_and_skips_its_table(data) -> None:
+    out = chart_outputs(data, "stance_timeline", State(path="/positions"))
+    assert out["rows"] == [] and out["figure"].data
+    shown = chart_outputs(
+        data, "stance_timeline", State(path="/positions", tables=("stance_timeline",))
+    )
+    assert len(shown["rows"]) == charts.stance_timeline(data, State(path="/positions")).table.height

@@ -8,7 +8,7 @@ import polars as pl
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard.components import chart_card, official_url
-from dashboard.data import Data, DataStore
+from dashboard.data import Data, DataStore, take
 from dashboard.figures import country_name
 from dashboard.i18n import DOC_KINDS, STANCES, fmt_amount, fmt_date, fmt_percent, pair, t
 from dashboard.state import State as ViewState
@@ -42,9 +42,8 @@ def fact_spans(data: Data, doc_id: str, text: str, lang: str) -> tuple[list[Span
         data.meetings.filter(pl.col("doc_ids").list.contains(doc_id)).select("evidence").iter_rows()
     ):
         add("meeting", ev, ev or "")
-    for text_, stance in (
-        data.positions.filter(pl.col("doc_id") == doc_id).select("text", "stance").iter_rows()
-    ):
+    said = data.positions.filter(pl.col("doc_id") == doc_id)["_row"]
+    for text_, stance in take(data, "positions", said, ["text", "stance"]).iter_rows():
         add("position", text_, f"{pair(STANCES, stance, lang)}: {text_}")
     for iso, name, ev in (
         data.bilaterals.filter(pl.col("doc_id") == doc_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
 from dash import Dash, Input, Output, State, html
 
 from dashboard.components import chart_card
@@ -19,9 +18,9 @@ def headline(data: Data, st: ViewState) -> list[tuple[str, int]]:
     return [
         ("n_documents", documents_rows(data, st).height),
         ("n_meetings", meetings_rows(data, st)["meeting_id"].n_unique()),
-        ("n_positions", fact_rows(data, "positions", st).height),
-        ("n_bilaterals", fact_rows(data, "bilaterals", st).height),
-        ("n_figures", fact_rows(data, "figures", st).filter(pl.col("value").is_not_null()).height),
+        ("n_positions", fact_rows(data, "positions", st, ["_row"]).height),
+        ("n_bilaterals", fact_rows(data, "bilaterals", st, ["_row"]).height),
+        ("n_figures", fact_rows(data, "figures", st, ["value"])["value"].count()),
     ]
 
 

@@ -7,12 +7,14 @@ from typing import Any
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard.components import chart_card, ctl, doc_link, radio
-from dashboard.data import Data, DataStore
+from dashboard.data import Data, DataStore, take
 from dashboard.diff import render_diff
-from dashboard.i18n import STANCES, fmt_date, pair, t
-from dashboard.queries import changes, focus_topic, positions_for
+from dashboard.i18n import STANCES, fmt_date, fmt_number, pair, t
+from dashboard.queries import changes, focus_topic, n_changes, positions_for, recent_papers
 from dashboard.state import State as ViewState
 from dashboard.state import parse_state
+
+MAX_PAIRS = 8  # statement pairs compared and shown, newest first
 
 
 def _side(row: dict, st: ViewState) -> html.Div:
@@ -40,11 +42,23 @@ def _side(row: dict, st: ViewState) -> html.Div:
 def changes_panel(data: Data, st: ViewState) -> list[Any]:
     """Statement pairs side by side, with the word diff under them."""
     lang = st.lang
-    pairs = changes(positions_for(data, st))
+    # only the papers the newest pairs come from are read in full
+    papers = positions_for(data, st, ["_row", "doc_id"])
+    rows = take(data, "positions", recent_papers(papers, MAX_PAIRS + 1)["_row"])
+    pairs = changes(rows, MAX_PAIRS)
     head: list[Any] = [
         html.H2(t("what_changed", lang), id="changes-title"),
         html.P(t("what_changed_note", lang), className="note"),
     ]
+    total = n_changes(papers)
+    if total > len(pairs):  # only the newest pairs are compared and shown
+        head.append(
+            html.P(
+                t("latest_pairs", lang, fmt_number(len(pairs), lang), fmt_number(total, lang)),
+                className="note",
+                id="changes-cap",
+            )
+        )
     if not pairs:
         return head + [html.P(t("no_pairs", lang), className="hint")]
     items = [

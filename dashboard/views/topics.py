@@ -8,9 +8,9 @@ import polars as pl
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard.components import chart_card, ctl, doc_link, passage_card, radio
-from dashboard.data import Data, DataStore, topics_rows
+from dashboard.data import Data, DataStore, base_filters, restore
 from dashboard.i18n import fmt_date, t
-from dashboard.queries import period_expr, topic_period
+from dashboard.queries import period_dates, topic_period
 from dashboard.state import State as ViewState
 from dashboard.state import parse_state
 
@@ -22,12 +22,20 @@ def cell_passages(data: Data, st: ViewState) -> pl.DataFrame:
     if not st.cell:
         return data.topics.clear()
     topic, period = st.cell
-    grain = "quarter" if "-Q" in period else "year"  # the cell's own grain, whatever is shown
-    return (
-        topics_rows(data, st, use_topics=False)
-        .filter((pl.col("topic_id") == topic) & (period_expr(grain) == period))
-        .sort(["_date", "doc_id", "paragraph_index"], nulls_last=True)
+    try:
+        lo, hi = period_dates(period)  # the cell's own grain, whatever is shown
+    except ValueError:  # year 0000: a valid-looking key no date has
+        return data.topics.clear()
+    # lazily, so that only the matching passages are copied, not every passage of the period
+    rows = (
+        data.topics.lazy()
+        .filter(
+            *base_filters(st), (pl.col("topic_id") == topic) & pl.col("_date").is_between(lo, hi)
+        )
+        .sort(["_date", "doc_id", "paragraph_index"], nulls_last=True, maintain_order=True)
+        .collect()
     )
+    return restore(data, "topics", rows)
 
 
 def passages_panel(data: Data, st: ViewState) -> list[Any]:

@@ -3,11 +3,16 @@
     python bench/profile_build.py phases --corpus DIR --out DIR [--full] [--jobs N] --json FILE
     python bench/profile_build.py sample --corpus DIR [--files 2000] [--top 20] --json FILE
     python bench/profile_build.py poolstart [--jobs 2] --json FILE
+    python bench/profile_build.py tables --out DIR --json FILE
 
 `phases` runs one build in this process with timers wrapped around the functions etl.build calls
 (nothing in etl/ is edited; a function that no longer exists is simply not timed). `sample` runs
 process_file on every k-th input file in one process: once with timers around each parse and
 extract step (no profiler overhead), once under cProfile for the functions inside them.
+`tables` takes the published build in DIR and times, table by table, what one more document
+costs its file: as a re-run makes it (etl.store.splice_table, or a small table written whole),
+and the table read and written whole (what one file per table costs without splicing); into
+a scratch folder, nothing is published.
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ import json
 import os
 import pstats
 import sys
+import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from etl.build import scan_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PARSERS = (
@@ -39,15 +44,20 @@ PARSERS = (
 
 
 class Timers:
-    """Seconds and calls per label; nested timers each count their own full time."""
+    """Seconds and calls per label; nested timers each count their own full time.
+
+    Timers may run in several threads at once (the build writes its tables in threads); then
+    each counts its own wall time, and their sum can exceed the phase that holds them.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self.clock = clock
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
+        self.lock = threading.Lock()
 
-    def wrap(self, label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """fn with its time added to `label`."""
+    def wrap(self, label: str | Callable[..., str], fn: Callable[..., Any]) -> Callable[..., Any]:
+        """fn with its time added to `label` (or to label(*args), a label made per call)."""
 
         @functools.wraps(fn)
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -55,8 +65,10 @@ class Timers:
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.seconds[label] += self.clock() - t0
-                self.calls[label] += 1
+                name = label(*args) if callable(label) else label
+                with self.lock:
+                    self.seconds[name] += self.clock() - t0
+                    self.calls[name] += 1
 
         return timed
 
@@ -78,6 +90,8 @@ class Timers:
 
 def input_files(corpus: Path) -> list[Path]:
     """Input files under corpus, exactly as the build lists them."""
+    from etl.build import scan_corpus  # imported late: main() chooses which etl/ (see there)
+
     return scan_corpus(corpus)
 
 
@@ -108,7 +122,11 @@ def run_pool_start(jobs: int) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["etl.build", "etl.extract", "etl.parse"])
+    import etl.build as B
+
+    ctx.set_forkserver_preload(
+        getattr(B, "WORKER_PRELOAD", ["etl.build", "etl.extract", "etl.parse"])
+    )
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         list(pool.map(_noop, range(jobs * 2)))
         ready = time.perf_counter() - t0
@@ -129,53 +147,72 @@ def run_phases(corpus: Path, out: Path, full: bool, jobs: int) -> dict[str, Any]
     timers.patch(B, "code_fingerprint", "code fingerprint")
     timers.patch(B, "_scan", "scan corpus + stat every file (+ sidecar)")
     timers.patch(B, "_stat_key", "stat every file (+ sidecar)")
-    timers.patch(B, "_previous", "read previous _files.parquet")
+    # before etl.build read only columns of the previous build, _previous read _files.parquet
+    timers.patch(B, "_previous", "read previous _files.parquet (+ documents' keys)")
     timers.patch(B, "read_tables", "read previous tables")
+    timers.patch(B, "_known_files", "hashes known from the previous build (join)")
+    timers.patch(B, "_to_parse", "hash new or touched files, decide what to parse")
+    timers.patch(B, "_choose", "choose documents, duplicates, versions")
     timers.patch(B, "_assemble", "assemble tables (total)")
-    timers.patch(B, "frame", "  rows → DataFrame (etl.tables.frame)")
+    if not timers.patch(B, "frame", "  rows → DataFrame (etl.tables.frame)"):
+        import etl.tables  # etl.build imports it where it makes frames
+
+        timers.patch(etl.tables, "frame", "  rows → DataFrame (etl.tables.frame)")
     timers.patch(B, "_work", "parse + extract, in this process")
     timers.patch(B, "_work_chunk", "parse + extract, in this process")
     timers.patch(B, "new_build_dir", "new build dir")
+    timers.patch(B, "_write_tables", "table files, in threads (wall)")
     timers.patch(B, "publish", "publish (fsync every file, swap links, prune)")
+    # each table (in the writer threads): written whole, spliced, or linked unchanged
+    sub = "  " if hasattr(B, "_write_tables") else ""
     if hasattr(B, "write_table"):
-        write = B.write_table
-
-        def write_table(build_dir: Path, table: str, df: Any) -> None:
-            timers.wrap(f"write {table}.parquet ({df.height:,} rows)", write)(build_dir, table, df)
-
-        B.write_table = write_table
+        B.write_table = timers.wrap(
+            lambda d, t, df: f"{sub}write {t}.parquet ({df.height:,} rows)", B.write_table
+        )
+    if hasattr(B, "splice_table"):
+        B.splice_table = timers.wrap(
+            lambda p, d, t, *a: f"{sub}splice {t}.parquet (changed row groups only)",
+            B.splice_table,
+        )
+    if hasattr(B, "link_table"):
+        B.link_table = timers.wrap(
+            lambda p, d, t: f"{sub}link {t}.parquet (unchanged)", B.link_table
+        )
+    if hasattr(B, "write_parquet"):
+        B.write_parquet = timers.wrap(f"{sub}write _files.parquet", B.write_parquet)
     if hasattr(B, "scan_corpus"):
         scan = B.scan_corpus
         B.scan_corpus = timers.wrap("scan corpus folder", lambda corpus: list(scan(corpus)))
     pool_info: dict[str, float] = {}
-    if hasattr(B, "ProcessPoolExecutor"):
+    # etl.build imports the pool class where it starts a pool (or, before, at its top)
+    import concurrent.futures as futures
 
-        class TimedPool(B.ProcessPoolExecutor):  # type: ignore[misc, name-defined]
-            """The build's worker pool, timed from start to shut-down."""
+    owner = B if hasattr(B, "ProcessPoolExecutor") else futures
 
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                self._t0 = time.perf_counter()
-                self._cpu0 = time.process_time()
-                super().__init__(*args, **kwargs)
+    class TimedPool(owner.ProcessPoolExecutor):  # type: ignore[misc, name-defined]
+        """The build's worker pool, timed from start to shut-down."""
 
-            def map(self, *args: Any, **kwargs: Any) -> Any:
-                """The results, noting when the first one arrives."""
-                for i, item in enumerate(super().map(*args, **kwargs)):
-                    if i == 0:
-                        pool_info["first_result_s"] = time.perf_counter() - self._t0
-                    yield item
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._t0 = time.perf_counter()
+            self._cpu0 = time.process_time()
+            super().__init__(*args, **kwargs)
 
-            def __exit__(self, *exc: Any) -> Any:
-                pool_info["workers_cpu_s"] = _tree_cpu_seconds()
-                result = super().__exit__(*exc)
-                timers.seconds["parse + extract, worker pool (wall)"] += (
-                    time.perf_counter() - self._t0
-                )
-                timers.calls["parse + extract, worker pool (wall)"] += 1
-                pool_info["main_cpu_s"] = time.process_time() - self._cpu0
-                return result
+        def map(self, *args: Any, **kwargs: Any) -> Any:
+            """The results, noting when the first one arrives."""
+            for i, item in enumerate(super().map(*args, **kwargs)):
+                if i == 0:
+                    pool_info["first_result_s"] = time.perf_counter() - self._t0
+                yield item
 
-        B.ProcessPoolExecutor = TimedPool
+        def __exit__(self, *exc: Any) -> Any:
+            pool_info["workers_cpu_s"] = _tree_cpu_seconds()
+            result = super().__exit__(*exc)
+            timers.seconds["parse + extract, worker pool (wall)"] += time.perf_counter() - self._t0
+            timers.calls["parse + extract, worker pool (wall)"] += 1
+            pool_info["main_cpu_s"] = time.process_time() - self._cpu0
+            return result
+
+    owner.ProcessPoolExecutor = TimedPool
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     summary = B.build(corpus, out, full=full, jobs=jobs)
@@ -199,6 +236,73 @@ def run_phases(corpus: Path, out: Path, full: bool, jobs: int) -> dict[str, Any]
         "pool_first_result_seconds": round(pool_info.get("first_result_s", 0.0), 3),
         "workers_cpu_seconds": round(pool_info.get("workers_cpu_s", 0.0), 2),
     }
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """fn(): its result, wall seconds, CPU seconds of this process (all its threads)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - t0, time.process_time() - c0
+
+
+def run_tables(out: Path) -> dict[str, Any]:
+    """Per table of the published build, one document more: made as a re-run makes it (spliced
+    in, or a small table written whole), against the table read and written whole."""
+    import polars as pl
+
+    import etl.build as B
+    from etl import store
+    from etl.tables import TABLES
+
+    cur = store.current_build(out)
+    if cur is None:
+        raise SystemExit(f"no build in {out}")
+    spliceable = getattr(B, "_spliceable", lambda path: True)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix=".tables-", dir=out) as tmp:
+        whole_dir, splice_dir = Path(tmp, "whole"), Path(tmp, "splice")
+        whole_dir.mkdir()
+        splice_dir.mkdir()
+        for t in TABLES:
+            if t == "rejects":
+                continue
+            path = cur / f"{t}.parquet"
+            df, read_s, read_cpu = _timed(lambda p=path: pl.read_parquet(p))
+            _, write_s, write_cpu = _timed(lambda df=df, t=t: store.write_table(whole_dir, t, df))
+            # one more document: the rows of the middle document under a new doc_id
+            ids = df["doc_id"].unique(maintain_order=True)
+            doc = ids[len(ids) // 2] if len(ids) else None
+            new = df.filter(pl.col("doc_id") == doc).with_columns(
+                pl.lit(f"{doc}-bench", dtype=pl.String).alias("doc_id")
+            )
+            how, rerun_s, rerun_cpu = "whole", read_s + write_s, read_cpu + write_cpu
+            if spliceable(path):
+                try:
+                    _, rerun_s, rerun_cpu = _timed(
+                        lambda t=t, new=new: store.splice_table(cur, splice_dir, t, new, [], {})
+                    )
+                    how = "spliced"
+                except Exception as e:  # noqa: BLE001 - the build writes it whole then
+                    print(f"{t}: not spliced ({e}); a re-run writes it whole", file=sys.stderr)
+            rows.append(
+                {
+                    "table": t,
+                    "rows": df.height,
+                    "mb": round(path.stat().st_size / 1e6, 2),
+                    "read_s": round(read_s, 4),
+                    "write_s": round(write_s, 4),
+                    "whole_s": round(read_s + write_s, 4),
+                    "whole_cpu_s": round(read_cpu + write_cpu, 4),
+                    "rerun": how,
+                    "rerun_s": round(rerun_s, 4),
+                    "rerun_cpu_s": round(rerun_cpu, 4),
+                }
+            )
+    total = {
+        k: round(sum(r[k] for r in rows), 3)
+        for k in ("mb", "whole_s", "whole_cpu_s", "rerun_s", "rerun_cpu_s")
+    }
+    return {"out": str(out), "build": cur.name, "tables": rows, "total": total}
 
 
 def _area(filename: str, func: str) -> str:
@@ -339,6 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     ph.add_argument("--full", action="store_true")
     ph.add_argument("--jobs", type=int, default=0)
     ph.add_argument("--json", type=Path, required=True)
+    tb = sub.add_parser("tables", help="one more document per table: spliced vs written whole")
+    tb.add_argument("--out", type=Path, required=True)
+    tb.add_argument("--json", type=Path, required=True)
     ps = sub.add_parser("poolstart", help="start a worker pool like etl.build's, time it")
     ps.add_argument("--jobs", type=int, default=2)
     ps.add_argument("--json", type=Path, required=True)
@@ -354,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_phases(args.corpus, args.out, args.full, args.jobs)
     elif args.mode == "poolstart":
         result = run_pool_start(args.jobs)
+    elif args.mode == "tables":
+        result = run_tables(args.out)
     else:
         result = run_sample(args.corpus, args.files, args.top)
     args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from typing import Any
 
@@ -69,6 +70,13 @@ def targets(sizes: dict[int, dict[str, Any]]) -> list[dict[str, str]]:
         added = _median([a["wall"] for a in big["add_one"]])
         noop = _median(big["noop"])
         parsed = sorted({a["parsed"] for a in big["add_one"] if a["parsed"] is not None})
+        tables = (big.get("tables") or {}).get("total")
+        files = (
+            f"; of it the table files alone (one file per table): {tables['rerun_s']:.2f} s "
+            f"as a re-run makes them, {tables['whole_s']:.2f} s if all were rewritten whole"
+            if tables
+            else ""
+        )
         rows.append(
             _verdict(
                 (added - noop) / share,
@@ -77,7 +85,7 @@ def targets(sizes: dict[int, dict[str, Any]]) -> list[dict[str, str]]:
                 f"{big['n']:,} reports: one added report costs about one report (re-run minus "
                 "no-op re-run, in units of one report's share of the full build, < 2)",
                 f"{added:.2f} s − {noop:.2f} s, one report = {share * 1000:.1f} ms; "
-                f"files parsed: {', '.join(map(str, parsed))}",
+                f"files parsed: {', '.join(map(str, parsed))}{files}",
             )
         )
     return rows
@@ -250,20 +258,32 @@ def render_markdown(res: dict[str, Any]) -> str:
         "free number, its number changed in the text and sidecar, so its content hash is new). "
         "*One report's share* is the full build's wall time divided by the number of reports.",
         "",
+        "A no-op re-run stats every input and its sidecar and compares one digest of them with "
+        "the previous build's; it reads no table and imports neither Polars nor the extractor. "
+        "A re-run with changes parses only new content and rewrites only the tables that "
+        "change: each stays one Parquet file, made of the previous file's row groups, copied as "
+        "bytes where no row changes, and of the few row groups the change falls into, encoded "
+        "anew (a table that does not change is a hard link to the previous build's file).",
+        "",
     ]
     rows = []
     for r in sizes.values():
         wall = _median([f["wall"] for f in r["full"]])
         share = wall / r["n"]
         add = [a["wall"] for a in r["add_one"]]
+        add_cpu = [a["tree_cpu"] for a in r["add_one"] if a.get("tree_cpu") is not None]
+        tables = (r.get("tables") or {}).get("total") or {}
         rows.append(
             [
                 f"{r['n']:,}",
                 f"{_median(r['noop']):.2f} ({min(r['noop']):.2f}–{max(r['noop']):.2f})",
                 f"{_median(add):.2f} ({min(add):.2f}–{max(add):.2f})",
+                _fmt(_median(add_cpu)) if add_cpu else "—",
                 ", ".join(str(a["parsed"]) for a in r["add_one"]),
                 f"{share * 1000:.1f} ms",
                 f"{(_median(add) - _median(r['noop'])) / share:,.0f}×",
+                _fmt(tables.get("rerun_s")),
+                _fmt(tables.get("whole_s")),
                 _fmt(max((a["peak_pss_mb"] or 0) for a in r["add_one"]), 0),
                 f"{r['remove_added']['wall']:.2f}" if r["remove_added"] else "—",
             ]
@@ -273,14 +293,28 @@ def render_markdown(res: dict[str, Any]) -> str:
             "reports",
             "no-op s (median, range)",
             "one added s (median, range)",
+            "one added: CPU s",
             "files parsed",
             "one report's share",
             "(added − no-op) / share",
+            "table files: re-run s",
+            "table files: all whole s",
             "added: peak PSS MB",
             "3 added removed s",
         ],
         rows,
     )
+    L += [
+        "",
+        "*Table files* (`bench/profile_build.py tables`, on the same build, in one process, the "
+        "tables one after another): what one document more costs the table files alone, "
+        "*re-run*: made as a re-run makes them (spliced; a table under 2 MB written whole), "
+        "and *all whole*: every table read and written again (what keeping one file per table "
+        "costs without splicing). The build makes them in threads, at once. The rest of "
+        "*(added − no-op)* is start-up that a no-op run does not need (Polars, the extractor's "
+        "modules and patterns for the one file parsed), reading the previous build's file list "
+        "and deciding which file gives each document.",
+    ]
     jobs = res.get("jobs")
     L += ["", "## Parallel parsing", ""]
     if jobs:
@@ -341,11 +375,18 @@ PHASE_ORDER = (
     "stat every file",
     "read previous _files.parquet",
     "read previous tables",
+    "hashes known",
+    "hash new",
     "parse + extract, worker pool",
     "parse + extract, in this process",
-    "assemble tables",
     "  rows → DataFrame",
+    "choose documents",
+    "assemble tables",
     "new build dir",
+    "table files",
+    "  splice ",
+    "  link ",
+    "  write ",
     "write ",
     "publish",
 )
@@ -473,6 +514,109 @@ def _profile_markdown(prof: dict[str, Any] | None) -> list[str]:
     return L
 
 
+DASH_P95_MS = 100.0  # issue 7: every callback's p95
+FIGURE_MB = 1.0  # … no figure over 1 MB of JSON
+SERVER_GIB = 1.0  # … the server under 1 GiB at 50,000 reports
+
+
+def dashboard_targets(res: dict[str, Any]) -> list[dict[str, str]]:
+    """The dashboard's targets of issue 7 against what was measured."""
+    calls = [r for r in res.get("dashboard") or [] if r["kind"] == "callback"]
+    mem = res.get("memory")
+    n = res.get("dashboard_n") or 0
+    rows = []
+    if calls:
+        worst = max(calls, key=lambda r: r["p95_ms"])
+        over = [r["what"] for r in calls if r["p95_ms"] >= DASH_P95_MS]
+        rows.append(
+            _verdict(
+                worst["p95_ms"],
+                DASH_P95_MS,
+                "ms",
+                f"{n:,} reports: every callback's p95 < {DASH_P95_MS:.0f} ms",
+                f"slowest: {worst['what']}"
+                + (f"; over: {', '.join(over)}" if len(over) > 1 else ""),
+            )
+        )
+        figs = [r for r in calls if r.get("figure_kb_max")]
+        if figs:
+            big = max(figs, key=lambda r: r["figure_kb_max"])
+            rows.append(
+                _verdict(
+                    big["figure_kb_max"] / 1024,
+                    FIGURE_MB,
+                    "MB",
+                    f"{n:,} reports: no figure over {FIGURE_MB:.0f} MB of JSON",
+                    f"largest: {big['what']}",
+                )
+            )
+    else:
+        rows.append(_verdict(None, DASH_P95_MS, "ms", "every callback's p95 < 100 ms"))
+    rows.append(
+        _verdict(
+            mem["peak_process_rss_mib"] / 1024 if mem else None,
+            SERVER_GIB,
+            "GiB",
+            f"{n:,} reports: peak memory (RSS) of a dashboard server process < {SERVER_GIB:.0f} GiB",
+            "the largest gunicorn worker; each holds its own copy of the tables" if mem else "",
+        )
+    )
+    rows.append(
+        _verdict(
+            mem["peak_rss_mib"] / 1024 if mem else None,
+            SERVER_GIB,
+            "GiB",
+            f"{n:,} reports: peak memory (RSS) of the whole server (`make serve`: master and "
+            f"workers together) < {SERVER_GIB:.0f} GiB",
+            (
+                f"{mem['workers']} workers; RSS summed, shared pages counted in each process; "
+                f"PSS {mem['peak_pss_mib'] / 1024:.2f} GiB"
+            )
+            if mem
+            else "",
+        )
+    )
+    return rows
+
+
+def _memory_markdown(res: dict[str, Any]) -> list[str]:
+    """The server's peak memory."""
+    mem, notes = res.get("memory"), res.get("notes") or {}
+    L = ["", "### Server memory", ""]
+    if not mem:
+        return L + [f"Not measured: {notes.get('memory', 'not run')}."]
+    command = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", mem["command"])
+    L += [
+        f"`{command}` (as `make serve`) on the same tables. {mem['clients']} concurrent "
+        f"clients open every view and POST every URL-driven callback with {mem['queries']} "
+        "varied URLs, then download every chart's CSV (of all rows); psutil polls the whole "
+        "process tree (master and workers) every 0.1 s. RSS is summed over the processes; PSS "
+        "counts pages shared between them once.",
+        "",
+    ]
+    L += _table(
+        ["what", "MiB"],
+        [
+            [
+                "server tree after start, before the tables load (RSS)",
+                f"{mem['idle_rss_mib']:,.0f}",
+            ],
+            ["peak of the tree, RSS summed", f"{mem['peak_rss_mib']:,.0f}"],
+            ["peak of the tree, PSS summed", f"{mem['peak_pss_mib']:,.0f}"],
+            [
+                "peak of the largest single process (a worker), RSS",
+                f"{mem['peak_process_rss_mib']:,.0f}",
+            ],
+        ],
+    )
+    L += [
+        "",
+        f"{mem['requests']:,} requests ({mem['errors']} errors) in {mem['seconds']:.0f} s, "
+        f"{mem['processes']} processes.",
+    ]
+    return L
+
+
 def _dashboard_markdown(res: dict[str, Any]) -> list[str]:
     """The dashboard section: callbacks and first render."""
     rows: list[dict] = res.get("dashboard") or []
@@ -493,6 +637,21 @@ def _dashboard_markdown(res: dict[str, Any]) -> list[str]:
         "response body and its largest `figure`.",
         "",
     ]
+    run = res.get("dashboard_run")
+    if run:
+        dirty = " plus uncommitted changes to dashboard/" if run.get("dashboard_dirty") else ""
+        L += [
+            f"Measured on its own with `{run['command']}` on {run['date']} (commit "
+            f"{run['commit']}{dirty}; load average {run['load_start']} → {run['load_end']}); "
+            "the sections above are from the last full run.",
+            "",
+        ]
+    L += _table(
+        ["target", "measured", "result"],
+        [[t["target"], t["measured"], t["result"]] for t in dashboard_targets(res)],
+        left=3,
+    )
+    L += [""]
     L += _table(["step", "ms"], [[r["what"], f"{r['ms']:,.0f}"] for r in setup])
     L += [""]
     L += _table(
@@ -521,6 +680,7 @@ def _dashboard_markdown(res: dict[str, Any]) -> list[str]:
         ],
         left=2,
     )
+    L += _memory_markdown(res)
     L += ["", "### First render in headless Chromium", ""]
     if not browser:
         L.append(f"Not measured: {notes.get('browser', 'not run')}.")

@@ -1,12 +1,15 @@
 """Benchmarks of the ETL build and the dashboard on synthetic demo corpora; writes BENCHMARKS.md.
 
     python bench/run.py [--sizes 500,5000,50000] [--quick] [--jobs-at 5000] [--no-dashboard]
+    python bench/run.py --only dashboard     # the dashboard sections again, on the last build
 
 For each size: a demo corpus (cached in bench/out/, regenerated when its size, seed or the
 generator's code changed), a full build as a subprocess (wall time with start-up, peak memory of
-the process tree), the floor (read every file and run one regex, warm cache), a no-op re-run and
-a re-run with one added report. Then --jobs 1 against --jobs 2, where the time goes (phase timers
-and a per-file profile, see bench/profile_build.py) and the dashboard's callbacks and first render.
+the process tree), the floor (read every file and run one regex, warm cache), a no-op re-run,
+a re-run with one added report, and what the table files alone cost (one document more, as a
+re-run writes them and with every table rewritten whole). Then --jobs 1 against --jobs 2, where the time goes
+(phase timers and a per-file profile, see bench/profile_build.py) and the dashboard's callbacks,
+first render and the server's peak memory under gunicorn.
 This is a measurement, not a test: it never fails on a missed target, it reports it.
 """
 
@@ -490,6 +493,7 @@ class SizeResult:
     add_one: list[dict[str, Any]] = field(default_factory=list)
     remove_added: dict[str, Any] | None = None
     load: list[float] = field(default_factory=list)
+    tables: dict[str, Any] | None = None  # profile_build.py tables: as a re-run, and all whole
 
 
 def _run_dict(run: Run) -> dict[str, Any]:
@@ -547,7 +551,25 @@ def bench_size(corpus: Corpus) -> SizeResult:
     run = etl_build(corpus.path, out)  # the added reports are gone again: back to the corpus
     res.remove_added = _run_dict(run)
     log(f"{n:,}: the 3 added reports removed again: {run.wall:.2f} s")
+    log(f"{n:,}: the table files alone: one more document spliced in, or every table rewritten")
+    wait_quiet("the table files")
+    res.tables = profile_tables(out)
+    if res.tables:
+        tot = res.tables["total"]
+        log(f"  as a re-run makes them {tot['rerun_s']:.2f} s, all whole {tot['whole_s']:.2f} s")
     return res
+
+
+def profile_tables(out: Path) -> dict[str, Any] | None:
+    """What one document more costs the table files of a build (bench/profile_build.py tables):
+    made as a re-run makes them (spliced in; a small table written whole), and every table read
+    and written whole (what one file per table costs without splicing). In a scratch folder;
+    nothing is published."""
+    with tempfile.TemporaryDirectory() as tmp:
+        js = Path(tmp) / "tables.json"
+        script = str(BENCH / "profile_build.py")
+        run = run_measured([sys.executable, script, "tables", "--out", str(out), "--json", str(js)])
+        return json.loads(js.read_text()) if run.rc == 0 and js.is_file() else None
 
 
 def bench_jobs(corpus: Corpus) -> dict[str, Any]:
@@ -711,12 +733,56 @@ def _figure_bytes(body: Any) -> int:
     return best
 
 
-# bench_dashboard: the DASHBOARD MEASUREMENT (issue 7). Meant as a placeholder until dashboard/
-# landed; it has, so it measures: every callback whose inputs are only the URL (and the "rendered"
-# store) is POSTed to Dash's /_dash-update-component through Flask's test client, as the browser
-# does, with DASH_CALLS varied query strings: median and p95 latency (Dash dispatch and JSON
-# encoding included), response and figure size. When dashboard.app.create_app cannot be imported
-# or the app has no router callback, it returns [] and BENCHMARKS.md says "not measured yet".
+def _callback_body(dep: dict, path: str, search: str, changed: str) -> dict[str, Any]:
+    """The JSON a browser POSTs for a callback whose inputs are the URL (and "rendered")."""
+    values = {"url.pathname": path, "url.search": search, "rendered.data": None}
+
+    def spec(items: list[dict]) -> list[dict]:
+        """Inputs or states with the values of this call."""
+        return [
+            {**i, "value": values.get(f"{i['id']}.{i['property']}")}
+            for i in items
+            if isinstance(i.get("id"), str)
+        ]
+
+    outs = _outputs(dep["output"])
+    return {
+        "output": dep["output"],
+        "outputs": outs if dep["output"].startswith("..") else outs[0],
+        "inputs": spec(dep["inputs"]),
+        "state": spec(dep.get("state", [])),
+        "changedPropIds": [changed],
+    }
+
+
+def _url_callbacks(
+    deps: list[dict], router: dict, ids_by_view: dict[str, set[str]]
+) -> list[tuple[str, dict, str]]:
+    """(name, dependency, view path) of the router per view and of every callback driven by the
+    URL alone (inputs url.search / url.pathname / rendered.data), each with the view it is on."""
+    url_only = {"url.search", "url.pathname", "rendered.data"}
+    found: list[tuple[str, dict, str]] = [(f"page {p}", router, p) for p in VIEW_PATHS]
+    for dep in deps:
+        if dep is router or dep.get("clientside_function") or "ALL" in dep["output"]:
+            continue
+        ins = {f"{i['id']}.{i['property']}" for i in dep["inputs"] if isinstance(i["id"], str)}
+        sts = {f"{i['id']}.{i['property']}" for i in dep.get("state", [])}
+        if len(ins) != len(dep["inputs"]) or not ins <= url_only or not sts <= url_only:
+            continue
+        if "url.search" not in ins:
+            continue
+        first = _id_key(_outputs(dep["output"])[0]["id"])
+        path = next((p for p in VIEW_PATHS if first in ids_by_view.get(p, set())), "/")
+        found.append((dep["output"], dep, path))
+    return found
+
+
+# bench_dashboard: the DASHBOARD MEASUREMENT (issue 7): every callback whose inputs are only the
+# URL (and the "rendered" store) is POSTed to Dash's /_dash-update-component through Flask's test
+# client, as the browser does, with DASH_CALLS varied query strings: median and p95 latency (Dash
+# dispatch and JSON encoding included), response and figure size. When
+# dashboard.app.create_app cannot be imported or the app has no router callback, it returns []
+# and BENCHMARKS.md says "not measured yet".
 def bench_dashboard(data_dir: Path) -> list[dict]:
     """Latency and JSON size of each dashboard callback, in-process on the tables in data_dir."""
     try:
@@ -739,24 +805,7 @@ def bench_dashboard(data_dir: Path) -> list[dict]:
 
     def post(dep: dict, path: str, search: str, changed: str) -> tuple[float, int, Any]:
         """POST one callback like the browser: (milliseconds, response bytes, JSON or None)."""
-        values = {"url.pathname": path, "url.search": search, "rendered.data": None}
-
-        def spec(items: list[dict]) -> list[dict]:
-            """Inputs or states with the values of this call."""
-            return [
-                {**i, "value": values.get(f"{i['id']}.{i['property']}")}
-                for i in items
-                if isinstance(i.get("id"), str)
-            ]
-
-        outs = _outputs(dep["output"])
-        body = {
-            "output": dep["output"],
-            "outputs": outs if dep["output"].startswith("..") else outs[0],
-            "inputs": spec(dep["inputs"]),
-            "state": spec(dep.get("state", [])),
-            "changedPropIds": [changed],
-        }
+        body = _callback_body(dep, path, search, changed)
         t = time.perf_counter()
         r = client.post("/_dash-update-component", json=body)
         ms = (time.perf_counter() - t) * 1000
@@ -770,23 +819,8 @@ def bench_dashboard(data_dir: Path) -> list[dict]:
         _, _, body = post(router, path, "", "url.pathname")
         ids_by_view[path] = _component_ids(body)
 
-    url_only = {"url.search", "url.pathname", "rendered.data"}
-    targets: list[tuple[str, dict, str]] = [(f"page {p}", router, p) for p in VIEW_PATHS]
-    for dep in deps:
-        if dep is router or dep.get("clientside_function") or "ALL" in dep["output"]:
-            continue
-        ins = {f"{i['id']}.{i['property']}" for i in dep["inputs"] if isinstance(i["id"], str)}
-        sts = {f"{i['id']}.{i['property']}" for i in dep.get("state", [])}
-        if len(ins) != len(dep["inputs"]) or not ins <= url_only or not sts <= url_only:
-            continue
-        if "url.search" not in ins:
-            continue
-        first = _id_key(_outputs(dep["output"])[0]["id"])
-        path = next((p for p in VIEW_PATHS if first in ids_by_view.get(p, set())), "/")
-        targets.append((dep["output"], dep, path))
-
     queries = _queries(data_dir, DASH_CALLS)
-    for name, dep, path in targets:
+    for name, dep, path in _url_callbacks(deps, router, ids_by_view):
         changed = "url.pathname" if dep is router else "url.search"
         post(dep, path, "", changed)  # warm-up
         times, sizes, figs, errors = [], [], [], 0
@@ -961,6 +995,168 @@ def bench_browser(data_dir: Path) -> list[dict]:
     return rows
 
 
+# bench_memory: peak memory of the dashboard SERVER (issue 7) as `make serve` runs it (gunicorn,
+# MEM_WORKERS workers × MEM_THREADS threads), on the biggest build, while MEM_CLIENTS concurrent
+# clients open every view and POST every URL-driven callback with MEM_QUERIES varied URLs, then
+# download every chart's CSV. The whole process tree (master and workers) is polled with psutil:
+# RSS summed, PSS summed (shared pages counted once), and the largest single process.
+MEM_WORKERS, MEM_THREADS, MEM_CLIENTS, MEM_QUERIES = 2, 4, 4, 20
+LOAD_TEST = "\n## Load test"  # the section bench/load.py appends to BENCHMARKS.md
+MEM_POLL_S = 0.1
+
+
+def bench_memory(data_dir: Path) -> dict[str, Any] | None:
+    """Peak RSS / PSS of the gunicorn process tree while every view's callbacks are driven."""
+    try:
+        import httpx
+        import psutil
+    except ImportError as e:
+        NOTES["memory"] = f"needs psutil and httpx ({e})"
+        return None
+    port = _free_port()
+    env = {**os.environ, "NAVO_DATA": str(data_dir)}
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(MEM_WORKERS)]
+    cmd += ["--threads", str(MEM_THREADS), "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"]
+    t0 = time.perf_counter()
+    server = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak = {"rss": 0, "pss": 0, "proc_rss": 0, "n": 0}
+    samples: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        """Sum RSS and PSS over the server's process tree every MEM_POLL_S seconds."""
+        root = psutil.Process(server.pid)
+        while not stop.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            rss = pss = big = 0
+            for proc in tree:
+                try:
+                    mem = proc.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss, pss, big = rss + mem.rss, pss + mem.pss, max(big, mem.rss)
+            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            peak["proc_rss"], peak["n"] = max(peak["proc_rss"], big), max(peak["n"], len(tree))
+            samples.append((time.perf_counter() - t0, rss))
+            stop.wait(MEM_POLL_S)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    base = f"http://127.0.0.1:{port}"
+    requests = errors = 0
+    lock = threading.Lock()
+    try:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            while True:
+                try:
+                    if http.get("/").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if server.poll() is not None or time.perf_counter() - t0 > 60:
+                    err = (
+                        server.stderr.read().decode(errors="replace")[-300:]
+                        if server.stderr
+                        else ""
+                    )
+                    NOTES["memory"] = "the dashboard server did not start: " + err
+                    return None
+                time.sleep(0.05)
+            idle = peak["rss"]
+            deps = http.get("/_dash-dependencies").json()
+            router = next(d for d in deps if ".page.children" in d.get("output", ""))
+            ids_by_view = {
+                p: _component_ids(
+                    http.post(
+                        "/_dash-update-component",
+                        json=_callback_body(router, p, "", "url.pathname"),
+                    ).json()
+                )
+                for p in VIEW_PATHS
+            }
+            jobs: list[dict] = []
+            for q in _queries(data_dir, MEM_QUERIES):
+                for _, dep, path in _url_callbacks(deps, router, ids_by_view):
+                    changed = "url.pathname" if dep is router else "url.search"
+                    jobs.append(_callback_body(dep, path, q, changed))
+            for dep in deps:  # every chart's CSV download, of everything (the default URL)
+                ins = dep["inputs"]
+                if dep["output"].endswith("-download.data") and ins[0]["property"] == "n_clicks":
+                    values = {"url.search": "", "url.pathname": VIEW_PATHS[0]}
+                    jobs.append(
+                        {
+                            "output": dep["output"],
+                            "outputs": _outputs(dep["output"])[0],
+                            "inputs": [{**ins[0], "value": 1}],
+                            "state": [
+                                {**s, "value": values.get(f"{s['id']}.{s['property']}")}
+                                for s in dep["state"]
+                            ],
+                            "changedPropIds": [f"{ins[0]['id']}.n_clicks"],
+                        }
+                    )
+            queue = list(reversed(jobs))
+
+            def client() -> None:
+                """POST jobs until none are left."""
+                nonlocal requests, errors
+                with httpx.Client(base_url=base, timeout=120) as c:
+                    while True:
+                        with lock:
+                            if not queue:
+                                return
+                            body = queue.pop()
+                        try:
+                            ok = c.post("/_dash-update-component", json=body).status_code
+                        except httpx.HTTPError:
+                            ok = 0
+                        with lock:
+                            requests += 1
+                            errors += ok not in (200, 204)
+
+            clients = [threading.Thread(target=client) for _ in range(MEM_CLIENTS)]
+            for th in clients:
+                th.start()
+            for th in clients:
+                th.join()
+            stop.wait(3 * MEM_POLL_S)
+    finally:
+        stop.set()
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        poller.join(5)
+    mib = 1024 * 1024
+    result = {
+        "command": " ".join(["gunicorn", *cmd[3:]]).replace(f":{port}", ":PORT"),
+        "workers": MEM_WORKERS,
+        "threads": MEM_THREADS,
+        "clients": MEM_CLIENTS,
+        "queries": MEM_QUERIES,
+        "requests": requests,
+        "errors": errors,
+        "seconds": time.perf_counter() - t0,
+        "idle_rss_mib": idle / mib,
+        "peak_rss_mib": peak["rss"] / mib,
+        "peak_pss_mib": peak["pss"] / mib,
+        "peak_process_rss_mib": peak["proc_rss"] / mib,
+        "processes": peak["n"],
+    }
+    log(
+        f"  server tree peak RSS {result['peak_rss_mib']:,.0f} MiB, PSS "
+        f"{result['peak_pss_mib']:,.0f} MiB, largest process {result['peak_process_rss_mib']:,.0f}"
+        f" MiB; {requests:,} requests, {errors} errors"
+    )
+    return result
+
+
 # ---- main ----------------------------------------------------------------------------------
 
 
@@ -982,6 +1178,106 @@ def load_results(path: Path) -> dict[str, Any]:
     return res
 
 
+def run_dashboard(
+    args: argparse.Namespace, data_dir: Path, n: int
+) -> tuple[list[dict], dict[str, Any] | None]:
+    """The dashboard sections: callbacks, first render in Chromium, the server's peak memory."""
+    dash_rows: list[dict] = []
+    memory = None
+    if args.no_dashboard:
+        NOTES["dashboard"] = "skipped (--no-dashboard)"
+        NOTES["memory"] = "skipped (--no-dashboard)"
+        return dash_rows, memory
+    log(f"dashboard: callbacks on the {n:,}-report tables")
+    dash_rows = bench_dashboard(data_dir)
+    if dash_rows and not args.no_browser:
+        log("dashboard: first render in headless Chromium")
+        dash_rows += bench_browser(data_dir)
+    elif args.no_browser:
+        NOTES["browser"] = "skipped (--no-browser)"
+    if args.no_memory:
+        NOTES["memory"] = "skipped (--no-memory)"
+    elif dash_rows:
+        log(f"dashboard: server peak memory on the {n:,}-report tables")
+        wait_quiet("the server's memory")
+        memory = bench_memory(data_dir)
+    return dash_rows, memory
+
+
+def write_markdown(md: Path, text: str) -> None:
+    """Rewrite md with text, keeping the load test section `make bench` appended after it
+    (bench/load.py --append): for --render and --only, which do not run the load test."""
+    old = md.read_text(encoding="utf-8") if md.is_file() else ""
+    md.write_text(text + (old[old.index(LOAD_TEST) :] if LOAD_TEST in old else ""), "utf-8")
+
+
+DASHBOARD_SECTION = "\n## Dashboard\n"
+
+
+def _section(text: str, start: int) -> int:
+    """Where the level-2 section that starts at `start` ends (the next "## " heading, or the end)."""
+    end = text.find("\n## ", start + 1)
+    return len(text) if end < 0 else end
+
+
+def write_dashboard_section(md: Path, text: str) -> None:
+    """Replace the dashboard section of md by the one of `text` (a whole rendered BENCHMARKS.md),
+    leaving every other section as it is; the whole of `text` if md has no dashboard section."""
+    old = md.read_text(encoding="utf-8") if md.is_file() else ""
+    if DASHBOARD_SECTION not in old or DASHBOARD_SECTION not in text:
+        write_markdown(md, text)
+        return
+    a, b = old.index(DASHBOARD_SECTION), text.index(DASHBOARD_SECTION)
+    new = text[b : _section(text, b)]
+    md.write_text(old[:a] + new + old[_section(old, a) :], encoding="utf-8")
+
+
+def only_dashboard(args: argparse.Namespace, n: int) -> int:
+    """--only dashboard: measure the dashboard on bench/out/build-N, keep the rest of the last run."""
+    data_dir = OUT / f"build-{n}"
+    if not (data_dir / "documents.parquet").exists():
+        log(f"no build at {data_dir}: run the full benchmark (make bench) first")
+        return 2
+    path = OUT / "results.json"
+    res = load_results(path) if path.is_file() else None
+    if res is None:
+        log(f"no {path} from an earlier run: the Markdown will only hold the dashboard")
+    command = "python bench/run.py " + " ".join(sys.argv[1:] or ["--only", "dashboard"])
+    info = {
+        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": _git("rev-parse", "--short", "HEAD") or "-",
+        "dashboard_dirty": bool(_git("status", "--porcelain", "--", "dashboard")),
+        "load_start": [round(x, 2) for x in os.getloadavg()],
+        "command": command,
+    }
+    dash_rows, memory = run_dashboard(args, data_dir, n)
+    info["load_end"] = [round(x, 2) for x in os.getloadavg()]
+    res = res or {
+        "command": command,
+        "quick": False,
+        "machine": machine(),
+        "settings": settings(),
+        "sizes": {},
+        "jobs": {},
+        "profile": None,
+        "notes": {},
+    }
+    kept = ("dashboard", "browser", "memory")
+    notes = {k: v for k, v in (res.get("notes") or {}).items() if k not in kept}
+    res.update(
+        dashboard=dash_rows,
+        dashboard_n=n,
+        memory=memory,
+        dashboard_run=info,
+        notes={**notes, **NOTES},
+    )
+    res["settings"]["dash_calls"] = DASH_CALLS
+    path.write_text(json.dumps(res, indent=1, default=str) + "\n")
+    write_dashboard_section(args.md, render_markdown(res))
+    log(f"wrote the dashboard section of {args.md}, and {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure, then write BENCHMARKS.md (and bench/out/results.json)."""
     p = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n")[0])
@@ -992,13 +1288,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-profile", action="store_true", help="skip 'where the time goes'")
     p.add_argument("--no-dashboard", action="store_true", help="skip the dashboard section")
     p.add_argument("--no-browser", action="store_true", help="skip headless Chromium")
+    p.add_argument("--no-memory", action="store_true", help="skip the server's peak memory")
+    p.add_argument(
+        "--only",
+        choices=["dashboard"],
+        help="measure only this section, on the existing build of the biggest size (no corpus, "
+        "no build), and rewrite only its section of --md",
+    )
     p.add_argument("--md", type=Path, default=ROOT / "BENCHMARKS.md", help="where to write")
     p.add_argument(
         "--render", type=Path, metavar="JSON", help="only rewrite --md from a results.json"
     )
     args = p.parse_args(argv)
     if args.render:
-        args.md.write_text(render_markdown(load_results(args.render)), encoding="utf-8")
+        write_markdown(args.md, render_markdown(load_results(args.render)))
         log(f"wrote {args.md} from {args.render}")
         return 0
     if args.sizes:
@@ -1010,6 +1313,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = tuple(sorted({*sizes, jobs_at}))
     sys.path.insert(0, str(ROOT))
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.only == "dashboard":
+        return only_dashboard(args, max(sizes))
     command = "make bench   # = .venv/bin/python bench/run.py"
     if argv is None and sys.argv[1:]:
         command = "python bench/run.py " + " ".join(sys.argv[1:])
@@ -1029,18 +1334,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = bench_jobs(corpora[jobs_at])
     biggest = corpora[max(sizes)]
     profile = None if args.no_profile else bench_profile(biggest)
-    dash_rows: list[dict] = []
     data_dir = OUT / f"build-{biggest.n}"
-    if args.no_dashboard:
-        NOTES["dashboard"] = "skipped (--no-dashboard)"
-    else:
-        log(f"dashboard: callbacks on the {biggest.n:,}-report tables")
-        dash_rows = bench_dashboard(data_dir)
-        if dash_rows and not args.no_browser:
-            log("dashboard: first render in headless Chromium")
-            dash_rows += bench_browser(data_dir)
-        elif args.no_browser:
-            NOTES["browser"] = "skipped (--no-browser)"
+    dash_rows, memory = run_dashboard(args, data_dir, biggest.n)
     info["load_end"] = [round(x, 2) for x in os.getloadavg()]
     info["etl_changed"] = live_fingerprint() != info["etl_fingerprint"]
     info["quiet_waited_s"] = round(QUIET_BUDGET["waited"])
@@ -1055,6 +1350,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile": profile,
         "dashboard": dash_rows,
         "dashboard_n": biggest.n,
+        "memory": memory,
         "notes": NOTES,
         "seconds": time.perf_counter() - START,
     }

@@ -90,6 +90,8 @@ def wrap(mod, name, before=None, after=None):
 wrap(b, "_progress", before=lambda: (mark("parse"), time.sleep(hold)))
 wrap(b, "new_build_dir", before=lambda: mark("write"))
 wrap(b, "write_table", after=lambda: time.sleep(0.03))
+if hasattr(b, "splice_table"):  # an incremental build splices its changed tables
+    wrap(b, "splice_table", after=lambda: time.sleep(0.03))
 wrap(b, "publish", before=lambda: mark("publish"), after=lambda: mark("published"))
 
 
@@ -350,6 +352,54 @@ def test_killed_parallel_build_leaves_no_workers(tmp_path: Path) -> None:
     assert current_build(out) is None and lock_is_free(out)
     if left := wait_for_no_strays(token, seconds=5):
         raise StrayProcesses(f"{len(left)} processes outlived the killed build: {left}")
+
+
+def test_sigkill_during_incremental_builds_leaves_the_old_or_the_new_build(
+    tmp_path: Path,
+) -> None:
+    """Incremental builds (tables spliced from the previous build's files, or linked to them)
+    killed while they write or publish: one whole build is published, the next build completes
+    and its tables equal a full build's."""
+    rng = random.Random(20261128)
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    write_letters(corpus, range(1, 121))
+    build(corpus, out)
+    nxt = 121
+    outcomes: Counter[str] = Counter()
+    phases: Counter[str] = Counter()
+    for i in range(8):
+        cur = current_build(out)
+        old_id, old_docs = cur.name, read_tables(out)["documents"].height
+        write_letters(corpus, range(nxt, nxt + 2))
+        nxt += 2
+        rng.choice(sorted(corpus.iterdir())).unlink()
+        new_docs, files = old_docs + 1, len(list(corpus.iterdir()))
+        token, marks = uuid.uuid4().hex, tmp_path / f"inc-{i}.marks"
+        proc = subprocess.Popen(
+            etl_cmd(corpus, out, "--jobs", "1", instrumented=True),
+            cwd=ROOT,
+            env=run_env(token, marks),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        aim = ("write", "publish")[i % 2]
+        if wait_for_mark(marks, aim, proc):
+            time.sleep(rng.uniform(0, 0.12 if aim == "write" else 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        marked = read_marks(marks)
+        phases[marked[-1][0] if marked else "start"] += 1
+        outcomes[assert_whole(out, old_id, old_docs, new_docs, files)] += 1
+        assert lock_is_free(out)
+        assert not wait_for_no_strays(token)
+        summary = build(corpus, out)
+        assert summary.rows["documents"] == new_docs
+        full = build(corpus, tmp_path / f"full-{i}", full=True)
+        want, got = read_tables(Path(full.build_dir).parent.parent), read_tables(out)
+        for t in TABLES:
+            assert got[t].equals(want[t]), (i, t)
+    print(f"\noutcomes {dict(outcomes)}, phases {dict(phases)}")
+    assert outcomes["old"] >= 2  # kills before the swap (and some after it, often)
 
 
 # --- two builds at once ------------------------------------------------------------------------

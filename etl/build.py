@@ -193,8 +193,11 @@ def scan_corpus(corpus: Path) -> list[Path]:
     return [Path(p) for p in _scan(corpus).paths]
 
 
-def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, list[dict]]:
-    """Parse and extract one file; a rejected file becomes one rejects row."""
+def process_file(
+    path: Path, rel: str, data: bytes, sha256: str, meta: dict | None = None
+) -> dict[str, list[dict]]:
+    """Parse and extract one file (with its sidecar `meta`, else read here); a rejected file
+    becomes one rejects row."""
     from etl.extract import extract_all
     from etl.parse import parse_file
     from etl.sources.sidecar import apply_sidecar, read_sidecar
@@ -204,7 +207,7 @@ def process_file(path: Path, rel: str, data: bytes, sha256: str) -> dict[str, li
             raise Rejected(_too_large(len(data)))
         with limits.time_limit(MAX_FILE_SECONDS):  # SIGALRM: this runs in a main thread
             doc = parse_file(path, data, sha256, source_path=rel)
-            apply_sidecar(doc, read_sidecar(path))
+            apply_sidecar(doc, read_sidecar(path) if meta is None else meta)
             doc.is_synthetic = doc.is_synthetic or SYNTHETIC_MARK in doc.text[:2000]
             return extract_all(doc)
     except Rejected as e:
@@ -239,15 +242,20 @@ class FileResult:
     reject: str | None = None
 
 
-def _sidecar_sha(path: str) -> str | None:
-    """Hash of a file's .meta.json sidecar: what parsing the file reads besides the file."""
+def _sidecar_bytes(path: str) -> tuple[str | None, bytes | None]:
+    """A file's .meta.json sidecar: its hash (what parsing reads besides the file; None when
+    there is none, a marker when it cannot be read) and its bytes."""
     try:
         data = limits.read_capped(path + ".meta.json", MAX_FILE_BYTES)
     except FileNotFoundError:
-        return None
+        return None, None
     except (OSError, Rejected) as e:
-        return f"unreadable: {type(e).__name__}"
-    return hashlib.sha256(data).hexdigest()
+        return f"unreadable: {type(e).__name__}", None
+    return hashlib.sha256(data).hexdigest(), data
+
+
+def _sidecar_sha(path: str) -> str | None:
+    return _sidecar_bytes(path)[0]
 
 
 @dataclass(slots=True)
@@ -267,6 +275,7 @@ def _work_chunk(items: list[tuple[str, str]]) -> ChunkResult:
     """Read, hash, parse and extract a batch of files (in a pool worker, or in the build itself)."""
     import polars as pl
 
+    from etl.sources.sidecar import parse_sidecar
     from etl.tables import TABLES, frame
 
     files: list[FileResult] = []
@@ -283,8 +292,9 @@ def _work_chunk(items: list[tuple[str, str]]) -> ChunkResult:
             files.append(FileResult(rel, None, reject=f"unreadable: {e.strerror or e}"))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        meta_sha = _sidecar_sha(path_s)
-        out = process_file(Path(path_s), rel, data, sha)
+        meta_sha, meta_bytes = _sidecar_bytes(path_s)  # read once: hashed and applied
+        meta = parse_sidecar(meta_bytes) if meta_bytes is not None else {}
+        out = process_file(Path(path_s), rel, data, sha, meta)
         if out.get("rejects"):
             files.append(FileResult(rel, sha, meta_sha, reject=out["rejects"][0]["reason"]))
             continue

@@ -208,16 +208,9 @@ def extract_positions(a: Analysis, doc_kind: str, meeting: MeetingRef) -> list[d
         sentence, block, f = s.text, s.block, s.folded
         before = previous[1] if previous and previous[0] is s.block else None
         previous = None
-        # no stance verb, no position: the cheap test first
-        # (or "Op verzoek van Nederland …", a position without a stance verb)
-        if not stance_pattern().regex.search(f) and not (
-            "verzoek" in f or "initiatief" in f or "aandringen" in f or "voorstel" in f
-        ):
-            continue
-        if _TO_PARLIAMENT.search(f):
-            continue
+        # no Dutch actor, no position: the most selective test first
         actors = _actors(f, names, before)
-        if not actors:
+        if not actors or _TO_PARLIAMENT.search(f):
             continue
         found = _stance(f, actors)
         if not found:

@@ -35,11 +35,19 @@ def read_sidecar(source_path: str | os.PathLike[str]) -> dict[str, Any]:
     """The sidecar of a document as a dict; {} when there is none or it cannot be read."""
     try:
         with open(f"{os.fspath(source_path)}{SUFFIX}", "rb") as fh:  # (no Path: read per file)
-            data = json.loads(fh.read())
-    except (OSError, UnicodeDecodeError, ValueError):
+            return parse_sidecar(fh.read())
+    except OSError:
         # A missing or broken sidecar must not cost us the document itself.
         return {}
-    return data if isinstance(data, dict) else {}
+
+
+def parse_sidecar(data: bytes) -> dict[str, Any]:
+    """A sidecar's bytes as a dict; {} when they are not a JSON object."""
+    try:
+        meta = json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def apply_sidecar(doc: Document, meta: dict[str, Any]) -> Document:

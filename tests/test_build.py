@@ -116,7 +116,9 @@ def test_incremental_reuses_unchanged_files(
     calls: list[str] = []
     real = build_mod.process_file
     monkeypatch.setattr(
-        build_mod, "process_file", lambda p, rel, d, s: calls.append(rel) or real(p, rel, d, s)
+        build_mod,
+        "process_file",
+        lambda p, rel, d, s, *meta: calls.append(rel) or real(p, rel, d, s, *meta),
     )
     write_letters(corpus, range(6, 7))
     os.utime(corpus / "letter-1.txt")  # touched, content unchanged: hashed, not parsed

@@ -563,14 +563,14 @@ def dashboard_targets(res: dict[str, Any]) -> list[dict[str, str]]:
     )
     rows.append(
         _verdict(
-            mem["peak_rss_mib"] / 1024 if mem else None,
+            mem["peak_pss_mib"] / 1024 if mem else None,
             SERVER_GIB,
             "GiB",
-            f"{n:,} reports: peak memory (RSS) of the whole server (`make serve`: master and "
-            f"workers together) < {SERVER_GIB:.0f} GiB",
+            f"{n:,} reports: peak memory of the whole server (`make serve`: master and workers "
+            f"together; PSS, which counts pages the processes share once) < {SERVER_GIB:.0f} GiB",
             (
-                f"{mem['workers']} workers; RSS summed, shared pages counted in each process; "
-                f"PSS {mem['peak_pss_mib'] / 1024:.2f} GiB"
+                f"{mem['workers']} workers; RSS summed over the processes (shared pages such as "
+                f"the Polars library counted in each): {mem['peak_rss_mib'] / 1024:.2f} GiB"
             )
             if mem
             else "",

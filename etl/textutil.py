@@ -100,9 +100,6 @@ _SENT_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-ZÀ-Ý0
 _INITIAL = re.compile(r"(?:[a-z]\.){0,5}[a-z]")
 
 
-_LAST_WORD = re.compile(r"(\S+)\.$")
-
-
 # cached: the document-type, meeting and sentence steps each split the same opening paragraphs
 @lru_cache(maxsize=1024)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -110,10 +107,13 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        if text[m.start()] == ".":
-            word = _LAST_WORD.search(text, max(start, m.start() - 40), m.start() + 1)
-            if word:
-                token = word.group(1).lower().lstrip("(\"'“‘")
+        dot = m.start()
+        if text[dot] == ".":
+            # the word before the full stop, within 40 characters (like re.search(r"(\S+)\.$"))
+            before = text[max(start, dot - 40) : dot]
+            if before and not before[-1].isspace():
+                parts = before.rsplit(None, 1)
+                token = parts[-1].lower().lstrip("(\"'“‘")
                 # "o.a. Duitsland", "H.G.J. Bruins Slot", "nr. 448"
                 if token in _ABBREV or _INITIAL.fullmatch(token):
                     continue

@@ -260,3 +260,52 @@ def test_ends_hyphenated_is_the_regex_it_replaces(text: str) -> None:
     from etl.parse.letter import _ends_hyphenated
 
     assert _ends_hyphenated(text) == bool(re.search(r"[^\W\d_]-$", text))
+
+
+def _sentence_spans_reference(text: str) -> list[tuple[int, int]]:
+    """sentence_spans as first written (a regex for the word before each full stop)."""
+    import re
+
+    from etl.textutil import _ABBREV, _INITIAL, _SENT_END
+
+    last_word = re.compile(r"(\S+)\.$")
+    spans, start = [], 0
+    for m in _SENT_END.finditer(text):
+        if text[m.start()] == ".":
+            word = last_word.search(text, max(start, m.start() - 40), m.start() + 1)
+            if word:
+                token = word.group(1).lower().lstrip("(\"'“‘")
+                if token in _ABBREV or _INITIAL.fullmatch(token):
+                    continue
+        end = m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+        start = m.end()
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+_SENTENCE_PIECES = [
+    "De",
+    " minister",
+    " o.a.",
+    " nr.",
+    " 448",
+    ". ",
+    ".  ",
+    "\n",
+    " H.G.J.",
+    " Slot",
+]
+_SENTENCE_PIECES += [" (zie", " bijv.", "! ", "? ", ' "Ja."', " Duitsland", "\u00a0", "x" * 45, "."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=16).map("".join))
+def test_sentence_spans_is_the_reference(text: str) -> None:
+    from etl.textutil import sentence_spans
+
+    assert list(sentence_spans(text)) == _sentence_spans_reference(text)

@@ -124,12 +124,13 @@ def _actors(
     out = []
     for m in _ACTOR.regex.finditer(f):
         kind = _ACTOR.key(m)
-        # a bounded look back: scanning the whole prefix made long sentences quadratic
-        before = f[max(0, m.start() - 120) : m.start()]
-        if kind == "nl" and _NOT_SUBJECT_BEFORE.search(before) and not _BY.search(before):
-            continue
-        if kind in ("minister", "pm") and _FOREIGN_BEFORE.search(before):
-            continue
+        if kind in ("nl", "minister", "pm"):
+            # a bounded look back: scanning the whole prefix made long sentences quadratic
+            before = f[max(0, m.start() - 120) : m.start()]
+            if kind == "nl" and _NOT_SUBJECT_BEFORE.search(before) and not _BY.search(before):
+                continue
+            if kind != "nl" and _FOREIGN_BEFORE.search(before):
+                continue
         # "de Nederlandse inzet" is the subject only when a verb follows ("… is gericht op")
         if kind == "delegation" and not _SUBJECT_NOUN_VERB.match(f, m.end()):
             continue

@@ -142,7 +142,7 @@ def heading_level(line: str) -> tuple[bool, int | None]:
         or not (t[0].isupper() or t[0].isdigit())
     ):
         return False, None
-    if re.fullmatch(r"[\d\s.,%€$-]+", t):
+    if _NUMBERS_ONLY.fullmatch(t):
         return False, None
     if m := _NUMBERED.match(t):
         return m.group(2)[:1].isupper(), m.group(1).count(".") + 1
@@ -396,6 +396,10 @@ def _head_line(doc: Document, parts: list[str]) -> bool:
     return True
 
 
+_TABLE_CELLS = re.compile(r"\s+\|\s+")  # "28 676 | NAVO": a head line from a table
+_NUMBERS_ONLY = re.compile(r"[\d\s.,%€$-]+")
+
+
 def _prose(b: RawBlock) -> bool:
     return b.kind == "paragraph" and (len(b.text) > 160 or len(re.findall(r"\w+", b.text)) > 18)
 
@@ -418,7 +422,7 @@ def assemble(raw: list[RawBlock], *, source_path: str, source_format: str, sha25
             and len(b.text) < 250
         ):
             lines = [b.text]  # a title wrapped over several lines
-        if all(_head_line(doc, re.split(r"\s+\|\s+", ln)) for ln in lines):
+        if all(_head_line(doc, _TABLE_CELLS.split(ln) if "|" in ln else [ln]) for ln in lines):
             header.add(i)
 
     sigs, sig_blocks = _split_signatures(raw)

@@ -328,7 +328,7 @@ def _iso(value: str | None) -> date | None:
 # --- document ---------------------------------------------------------------------------------
 
 
-def _children(el: etree._Element, *names: str) -> list[etree._Element]:
+def _child_path(el: etree._Element, *names: str) -> list[etree._Element]:
     """The elements reached by following child elements of these local names, in order.
 
     (What the XPath "*[local-name()='a']/*[local-name()='b']" gives, without compiling XPath
@@ -402,17 +402,17 @@ def parse(data: bytes, source_path: str, sha256: str) -> Document:
         raise Rejected("official Kamerstuk XML without a <stuk> (no letter text)")
 
     # The letter head, in the order a reader sees it (and the text parsers emit it).
-    for regel in _children(stuk_holder, "kamerstukkop", "tekstregel"):
+    for regel in _child_path(stuk_holder, "kamerstukkop", "tekstregel"):
         if regel.get("inhoud") == "vergaderjaar":
             line = walker.inline(regel)
             doc.vergaderjaar = _vergaderjaar(line)
             walker.add("paragraph", line, part="header")
-    for dossier in _children(stuk_holder, "dossier"):
+    for dossier in _child_path(stuk_holder, "dossier"):
         for nr in _descendants(dossier, "dossiernr"):
             line = walker.inline(nr)
             doc.dossier = doc.dossier or normalise_dossier(line)
             walker.add("paragraph", line, part="header")
-        for titel in _children(dossier, "titel"):
+        for titel in _child_path(dossier, "titel"):
             walker.add("paragraph", walker.inline(titel), part="header")
     stuknr = _first(stuk, "stuknr")
     if stuknr is not None:
@@ -438,7 +438,7 @@ def parse(data: bytes, source_path: str, sha256: str) -> Document:
         roles = "; ".join(s.role for s in doc.signatories if s.role)
         doc.ministry = ministry_from_title(roles.replace(";", ","))
 
-    for meta in _children(root, "metadata", "meta"):
+    for meta in _child_path(root, "metadata", "meta"):
         if meta.get("name") == "navo.synthetic" and meta.get("content", "").lower() == "true":
             doc.is_synthetic = True
     return doc

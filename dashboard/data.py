@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import logging
+import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -463,6 +468,30 @@ def load(data_dir: Path) -> Data:
     return prepare(tables, cur.name if cur else None, load_taxonomy(), data_dir)
 
 
+@contextlib.contextmanager
+def one_load_at_a_time(data_dir: Path) -> Iterator[None]:
+    """Hold a lock that the server's other worker processes take to load the same folder.
+
+    Loading needs about half as much memory again as the loaded tables (at 50,000 reports
+    about 540 MiB at the peak, 370 MiB after). gunicorn's workers all load at start and after a
+    new build; one after the other, their peaks do not add up. The lock is a file in the temp
+    folder (the data folder may be read-only); the kernel frees it if a worker dies. Where it
+    cannot be made, loads simply go ahead.
+    """
+    key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"navo-dashboard-load-{key}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 class DataStore:
     """Data of one folder, loaded once per process and reloaded when a new build is published."""
 
@@ -484,7 +513,8 @@ class DataStore:
             bid = cur.name if cur else None
             if self._data is None or bid != self._data.build:
                 try:
-                    self._data = load(self.data_dir)
+                    with one_load_at_a_time(self.data_dir):
+                        self._data = load(self.data_dir)
                 except Exception as e:  # a broken build must not take the dashboard down
                     log.exception("could not load tables from %s", self.data_dir)
                     if self._data is None:

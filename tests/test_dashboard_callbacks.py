@@ -545,3 +545,33 @@ def test_a_chart_shown_as_chart_sends_no_rows_and_skips_its_table(data) -> None:
         data, "stance_timeline", State(path="/positions", tables=("stance_timeline",))
     )
     assert len(shown["rows"]) == charts.stance_timeline(data, State(path="/positions")).table.height
+
+
+def test_two_workers_never_load_the_tables_at_once(sample_dir: Path, monkeypatch) -> None:
+    """Each load's memory peak must not add up with another worker's (one lock per folder)."""
+    import threading
+    import time as _time
+
+    import dashboard.data as data_mod
+
+    real_load, spans, lock = data_mod.load, [], threading.Lock()
+
+    def slow_load(folder: Path):
+        start = _time.monotonic()
+        _time.sleep(0.3)
+        out = real_load(folder)
+        with lock:
+            spans.append((start, _time.monotonic()))
+        return out
+
+    monkeypatch.setattr(data_mod, "load", slow_load)
+    # two stores in two threads: each opens the lock file itself, as two processes do
+    stores = [DataStore(sample_dir, check_every=0) for _ in range(2)]
+    threads = [threading.Thread(target=s.get) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(spans) == 2 and all(s._data is not None and not s._data.empty for s in stores)
+    (a0, a1), (b0, b1) = sorted(spans)
+    assert a1 <= b0, "the second load began before the first ended"

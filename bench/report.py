@@ -37,6 +37,11 @@ def _wall(r: dict[str, Any]) -> float:
     return _median([f["wall"] for f in r["full"]])
 
 
+def _internal(r: dict[str, Any]) -> float:
+    """Median of what a size's full builds report as their own time (build() to publish)."""
+    return _median([f["internal"] or float("nan") for f in r["full"]])
+
+
 def targets(sizes: dict[int, dict[str, Any]]) -> list[dict[str, str]]:
     """The issue's targets against what was measured (medians where a step was repeated)."""
     r500, r5k, r50k = sizes.get(500), sizes.get(5000), sizes.get(50000)
@@ -206,8 +211,7 @@ def render_markdown(res: dict[str, Any]) -> str:
     ]
     rows = []
     for r in sizes.values():
-        wall = _median([f["wall"] for f in r["full"]])
-        internal = _median([f["internal"] or float("nan") for f in r["full"]])
+        wall, internal = _wall(r), _internal(r)
         rows.append(
             [
                 f"{r['n']:,}",
@@ -256,8 +260,7 @@ def render_markdown(res: dict[str, Any]) -> str:
     ]
     rows = []
     for r in sizes.values():
-        wall = _median([f["wall"] for f in r["full"]])
-        internal = _median([f["internal"] or float("nan") for f in r["full"]])
+        wall, internal = _wall(r), _internal(r)
         rows.append(
             [
                 f"{r['n']:,}",
@@ -298,7 +301,7 @@ def render_markdown(res: dict[str, Any]) -> str:
     ]
     rows = []
     for r in sizes.values():
-        wall = _median([f["wall"] for f in r["full"]])
+        wall = _wall(r)
         share = wall / r["n"]
         add = [a["wall"] for a in r["add_one"]]
         add_cpu = [a["tree_cpu"] for a in r["add_one"] if a.get("tree_cpu") is not None]

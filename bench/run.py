@@ -115,28 +115,26 @@ def snapshot_code() -> None:
     shutil.copytree(ROOT / "etl", CODE / "etl", ignore=shutil.ignore_patterns("__pycache__"))
 
 
-def snapshot_fingerprint() -> str:
-    """etl.build.code_fingerprint() of the copy the builds run."""
+def _fingerprint(tree: Path) -> str:
+    """etl.build.code_fingerprint() of the etl/ under `tree` (in a subprocess: its own import)."""
     r = subprocess.run(
         [sys.executable, "-c", "from etl.build import code_fingerprint; print(code_fingerprint())"],
-        cwd=CODE,
+        cwd=tree,
         capture_output=True,
         text=True,
         check=False,
     )
     return r.stdout.strip() or "?"
+
+
+def snapshot_fingerprint() -> str:
+    """etl.build.code_fingerprint() of the copy the builds run."""
+    return _fingerprint(CODE)
 
 
 def live_fingerprint() -> str:
     """etl.build.code_fingerprint() of the working tree now."""
-    r = subprocess.run(
-        [sys.executable, "-c", "from etl.build import code_fingerprint; print(code_fingerprint())"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return r.stdout.strip() or "?"
+    return _fingerprint(ROOT)
 
 
 def wait_quiet(what: str) -> float:

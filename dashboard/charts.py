@@ -85,11 +85,19 @@ def _topic_list_col(data: Data, lang: str, col: str) -> pl.Expr:
 def timeline(data: Data, st: State) -> ChartResult:
     """All meetings in the selection, coloured by type."""
     rows = Q.timeline(data, st)
+    table, cols = _meeting_table(rows, "meeting_type")
+    return ChartResult(F.timeline_figure(rows, st.lang), table, cols, _docs(rows, "doc_ids"))
+
+
+def _meeting_table(rows: pl.DataFrame, type_col: str) -> tuple[pl.DataFrame, list[Column]]:
+    """The table and grid columns of a list of meetings (the type shown from `type_col`)."""
+    extra = [] if type_col == "meeting_type" else [type_col]
     table = rows.select(
         "meeting_id",
         pl.col("start_date").alias("date"),
         "end_date",
         "meeting_type",
+        *extra,
         "city",
         "country_iso2",
         "n_sessions",
@@ -98,13 +106,13 @@ def timeline(data: Data, st: State) -> ChartResult:
     )
     cols = [
         ("date", "col_date", "date"),
-        ("meeting_type", "col_type", "text"),
+        (type_col, "col_type", "text"),
         ("city", "col_city", "text"),
         ("country_iso2", "col_country", "text"),
         ("n_sessions", "col_sessions", "int"),
         ("doc_ids", "col_docs", "docs"),
     ]
-    return ChartResult(F.timeline_figure(rows, st.lang), table, cols, _docs(rows, "doc_ids"))
+    return table, cols
 
 
 def movers(data: Data, st: State) -> ChartResult:
@@ -403,26 +411,7 @@ def meeting_list(data: Data, st: State) -> pl.DataFrame:
 def meetings_table(data: Data, st: State) -> ChartResult:
     """Meetings with dates, place, sessions and source documents."""
     rows = meeting_list(data, st)
-    table = rows.select(
-        "meeting_id",
-        pl.col("start_date").alias("date"),
-        "end_date",
-        "meeting_type",
-        "type_label",
-        "city",
-        "country_iso2",
-        "n_sessions",
-        "is_planned",
-        "doc_ids",
-    )
-    cols = [
-        ("date", "col_date", "date"),
-        ("type_label", "col_type", "text"),
-        ("city", "col_city", "text"),
-        ("country_iso2", "col_country", "text"),
-        ("n_sessions", "col_sessions", "int"),
-        ("doc_ids", "col_docs", "docs"),
-    ]
+    table, cols = _meeting_table(rows, "type_label")
     return ChartResult(None, table, cols, _docs(rows, "doc_ids"))
 
 

@@ -30,6 +30,24 @@ def seed_path() -> Path:
     return SEED
 
 
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Small synthetic tables (tests/dashboard_data.py) for the dashboard's tests."""
+    from dashboard_data import write_sample_tables
+
+    out = tmp_path_factory.mktemp("parquet")
+    write_sample_tables(out, n_docs=40, seed=0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(sample_dir: Path):
+    """The dashboard's loaded data of sample_dir."""
+    from dashboard.data import DataStore
+
+    return DataStore(sample_dir, check_every=0).get()
+
+
 def chromium_path() -> str | None:
     return os.environ.get("DASH_TEST_CHROMEPATH") or shutil.which("chromium")
 

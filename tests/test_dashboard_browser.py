@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from dashboard_data import XSS_LINE, write_sample_tables
+from dashboard_data import XSS_LINE
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -44,13 +44,6 @@ VIEWS = {
     "/meetings": ["#meetings_table-card .ag-row"],
     "/documents": ["#documents_table-card .ag-row"],
 }
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("parquet")
-    write_sample_tables(out, n_docs=40, seed=0)
-    return out
 
 
 @pytest.fixture

@@ -51,18 +51,6 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("parquet")
-    write_sample_tables(out, n_docs=40, seed=0)
-    return out
-
-
-@pytest.fixture(scope="module")
-def data(sample_dir: Path):
-    return DataStore(sample_dir, check_every=0).get()
-
-
-@pytest.fixture(scope="module")
 def client(sample_dir: Path):
     app = create_app(sample_dir)
     c = app.server.test_client()

@@ -40,18 +40,6 @@ from etl.taxonomy import load_taxonomy
 
 
 @pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("parquet")
-    write_sample_tables(out, n_docs=40, seed=0)
-    return out
-
-
-@pytest.fixture(scope="module")
-def data(sample_dir: Path):
-    return DataStore(sample_dir, check_every=0).get()
-
-
-@pytest.fixture(scope="module")
 def raw(sample_dir: Path) -> dict[str, list[dict]]:
     """The published tables as plain Python rows, for independent counting."""
     return {name: df.to_dicts() for name, df in read_tables(sample_dir).items()}

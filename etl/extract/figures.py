@@ -31,8 +31,6 @@ AMOUNT = re.compile(
     rf"|(?<![\w,.])(?P<n2>{_NUM})\s?(?:(?P<s2>{_SCALE})\s?)?(?:(?:aan|in)\s)?(?P<post>{_CUR_POST})(?!\s?\d)",
 )
 PERCENT = re.compile(rf"(?<![\w,.])(?P<n>{_NUM})\s?(?:%|procent\b|pct\.?|percent\b)")
-# The patterns run on folded text (lowercase, same length) and only where they can match: an
-# amount names a currency, a percentage says so
 # "in 2024", "voor 2024", "per 2025", "tegen 2030": the year a figure is for
 # ("sinds 1990" is not: it dates a comparison, not the figure)
 YEAR = re.compile(
@@ -76,6 +74,8 @@ def extract_figures(a: Analysis, meeting: MeetingRef) -> list[dict]:
     """Every amount of money and every percentage named in the text."""
     rows: list[dict] = []
     for s in a.sentences:
+        # on folded text (lowercase, same length), and only where a pattern can match: an
+        # amount names a currency, a percentage says it is one
         sentence, block, f = s.text, s.block, s.folded
         money = "€" in f or "$" in f or "eur" in f or "usd" in f or "dollar" in f
         percent = "%" in f or "procent" in f or "pct" in f or "percent" in f

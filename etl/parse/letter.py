@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from etl.dates import parse_date
+from etl.errors import Rejected
 from etl.model import Block, Document, Footnote, Signatory
 from etl.textutil import fold
 
@@ -405,7 +406,10 @@ def _prose(b: RawBlock) -> bool:
 
 
 def assemble(raw: list[RawBlock], *, source_path: str, source_format: str, sha256: str) -> Document:
-    """Build a Document from a format's raw blocks: head, signatures, parts, heading paths."""
+    """Build a Document from a format's raw blocks: head, signatures, parts, heading paths
+    (Rejected when there is no paragraph of text at all)."""
+    if not any(b.kind in ("paragraph", "list_item") for b in raw):
+        raise Rejected("no paragraphs of text found")
     doc = Document(source_path=source_path, source_format=source_format, sha256=sha256)
     raw = repair_page_breaks(raw)
     header: set[int] = set()

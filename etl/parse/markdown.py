@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-from etl.errors import Rejected
 from etl.model import Document
 from etl.parse.decode import decode_text
 from etl.parse.letter import _LIST_ITEM, RawBlock, assemble, heading_level, join_lines
@@ -118,10 +117,9 @@ def _single_heading(lines: list[str]) -> bool:
 
 def parse_text(text: str, source_path: str, sha256: str) -> Document:
     """Parse decoded Markdown text into a Document."""
-    blocks = markdown_blocks(text)
-    if not any(b.kind in ("paragraph", "list_item") for b in blocks):
-        raise Rejected("no paragraphs of text found")
-    return assemble(blocks, source_path=source_path, source_format="markdown", sha256=sha256)
+    return assemble(
+        markdown_blocks(text), source_path=source_path, source_format="markdown", sha256=sha256
+    )
 
 
 def parse(data: bytes, source_path: str, sha256: str) -> Document:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from etl.errors import Rejected
 from etl.model import Document
 from etl.parse.decode import decode_text
 from etl.parse.letter import _LIST_ITEM, _NUMBERED, RawBlock, assemble, heading_level, join_lines
@@ -54,10 +53,7 @@ def text_blocks(text: str) -> list[RawBlock]:
 
 def parse_text(text: str, source_path: str, sha256: str) -> Document:
     """Parse decoded plain text into a Document."""
-    blocks = text_blocks(text)
-    if not any(b.kind in ("paragraph", "list_item") for b in blocks):
-        raise Rejected("no paragraphs of text found")
-    return assemble(blocks, source_path=source_path, source_format="text", sha256=sha256)
+    return assemble(text_blocks(text), source_path=source_path, source_format="text", sha256=sha256)
 
 
 def parse(data: bytes, source_path: str, sha256: str) -> Document:
